@@ -60,6 +60,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/'] },
 });
 
+// The CRD schemas are JSON files read at synth; tsc does not copy them into lib/.
+project.compileTask.exec('mkdir -p lib/schemas && cp src/schemas/*.json lib/schemas/');
+// jsii 6 warns on every run that Node 20 is past end-of-life; the machines here run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_RELEASE', '1');
+
 // ts-node without type checking: examples and scripts are type-checked by the build's eslint
 // and tsc passes; the runners only need to execute them.
 const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';

@@ -1,5 +1,6 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+// Public API, re-exports only. Renderers and helpers under core/render and core/*.ts that are
+// not listed here are internal building blocks of the constructs.
+export * from './core/schedule';
+export * from './core/secret-ref';
+export * from './core/image';
+export * from './core/schema-validation';

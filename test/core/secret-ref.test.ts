@@ -1,0 +1,34 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { SecretKeyRef } from '../../src';
+import { synthValidated } from '../helpers/synth';
+
+describe('SecretKeyRef', () => {
+  test('delivers a key as env and as a file without its value reaching the YAML', () => {
+    // GIVEN an existing Secret and a workload
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 'Creds', 'pgbackrest-s3');
+    const deployment = new kplus.Deployment(chart, 'App', { containers: [{ image: 'docker.io/library/busybox:1.36', securityContext: { ensureNonRoot: false } }] });
+    const container = deployment.containers[0];
+    // WHEN
+    SecretKeyRef.of(secret, 'key-secret').addToEnv(container, 'PGBACKREST_REPO1_S3_KEY_SECRET');
+    const file = SecretKeyRef.of(secret, 'tls.key').mountAsFile(chart, container, '/etc/pgbackrest/tls', 'client.key');
+    // THEN
+    expect(file).toBe('/etc/pgbackrest/tls/client.key');
+    const [manifest] = synthValidated(chart);
+    const pod = manifest.spec.template.spec;
+    expect(pod.containers[0].env).toEqual([
+      { name: 'PGBACKREST_REPO1_S3_KEY_SECRET', valueFrom: { secretKeyRef: { name: 'pgbackrest-s3', key: 'key-secret' } } },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: 'secret-pgbackrest-s3-tls-key', secret: { secretName: 'pgbackrest-s3', items: [{ key: 'tls.key', path: 'client.key', mode: 0o440 }] } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'secret-pgbackrest-s3-tls-key', mountPath: '/etc/pgbackrest/tls', readOnly: true }]);
+  });
+
+  test('rejects a key a Secret cannot hold', () => {
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 'Creds', 'db');
+    expect(() => SecretKeyRef.of(secret, 'pass word')).toThrow('[SecretKeyRef(db)] key: got "pass word"; Secret keys use letters, digits, "-", "_" and "." only');
+  });
+});
