@@ -1,0 +1,46 @@
+import * as path from 'path';
+import { freePort } from './ports';
+import { program } from './programs';
+import { run, runUnchecked, Service, serviceTempDir, startService, waitFor, writeServiceFile } from './processes';
+
+/** Where the test's PgBouncer listens and keeps its files; the ini under test must use them. */
+export interface PgBouncerPlace {
+  readonly port: number;
+  readonly dir: string;
+}
+
+/** A real pgbouncer started from an ini and userlist rendered by the test, as the postgres user. */
+export class PgBouncerProcess {
+  public static async start(render: (place: PgBouncerPlace) => { ini: string; userlist: string }): Promise<PgBouncerProcess> {
+    const dir = serviceTempDir('pgbouncer');
+    const place = { port: await freePort(), dir: dir.path };
+    const { ini, userlist } = render(place);
+    writeServiceFile(path.join(dir.path, 'pgbouncer.ini'), ini);
+    writeServiceFile(path.join(dir.path, 'userlist.txt'), userlist);
+    const service = startService('pgbouncer', program('pgbouncer'), [path.join(dir.path, 'pgbouncer.ini')]);
+    const bouncer = new PgBouncerProcess(place, dir, service);
+    await waitFor('PgBouncer to listen', () => bouncer.isListening(), 15_000, service);
+    return bouncer;
+  }
+
+  private constructor(public readonly place: PgBouncerPlace, private readonly dir: { remove: () => void }, private readonly service: Service) {}
+
+  public get log(): string {
+    return this.service.output;
+  }
+
+  private isListening(): boolean {
+    return runUnchecked(program('pg_isready'), ['-h', '127.0.0.1', '-p', String(this.place.port), '-q'], { timeoutMs: 5_000 }).status === 0;
+  }
+
+  /** Runs a command on the admin console (database "pgbouncer") and returns rows as `a|b|c` lines. */
+  public admin(user: string, command: string, env: NodeJS.ProcessEnv = {}): string[] {
+    const out = run(program('psql'), ['-X', '-A', '-t', '-q', '-h', '127.0.0.1', '-p', String(this.place.port), '-U', user, '-d', 'pgbouncer', '-c', command], { env });
+    return out.split('\n').filter((line) => line !== '');
+  }
+
+  public async stop(): Promise<void> {
+    await this.service.stop('SIGINT');
+    this.dir.remove();
+  }
+}
