@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
 
 /** Pod-template annotation whose change makes Kubernetes roll the pods. */
 export const CONFIG_HASH_ANNOTATION = 'pg-reliability.cdk8s.io/config-hash';
@@ -15,7 +15,7 @@ export function configHash(contents: readonly string[]): string {
  * Puts the config-hash annotation on a pod template. The contents are read at synth, so files
  * changed by `addX()` calls after construction still change the hash and roll the pods.
  */
-export function annotateConfigHash(podMetadata: ApiObjectMetadata, contents: () => readonly string[]): void {
+export function annotateConfigHash(podMetadata: ApiObjectMetadataDefinition, contents: () => readonly string[]): void {
   const lazy = Lazy.any({ produce: () => configHash(contents()) });
   // Annotations are typed as strings, but cdk8s resolves Lazy values anywhere in the manifest.
   podMetadata.addAnnotation(CONFIG_HASH_ANNOTATION, lazy as unknown as string);

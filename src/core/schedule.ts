@@ -103,6 +103,12 @@ export class Schedule {
     return [minute, hour, day, month, weekDay].join(' ');
   }
 
+  /** The schedule as a cdk8s `Cron`, for cdk8s-plus `CronJob`. Fails if the schedule needs seconds. */
+  public toCron(): Cron {
+    const [minute, hour, day, month, weekDay] = this.toKubernetes().split(' ');
+    return new Cron({ minute, hour, day, month, weekDay });
+  }
+
   /** The six-field form, seconds first, for CloudNativePG `ScheduledBackup.spec.schedule`. */
   public toCnpg(): string {
     const { second, minute, hour, day, month, weekDay } = this.fields;

@@ -16,8 +16,10 @@ describe('Schedule', () => {
     expect(Schedule.expression(' */15  *  * * * ').toKubernetes()).toBe('*/15 * * * *');
   });
 
-  test('accepts a cdk8s Cron', () => {
+  test('converts from and to a cdk8s Cron', () => {
     expect(Schedule.fromCron(Cron.daily()).toCnpg()).toBe('0 0 0 * * *');
+    expect(Schedule.expression('0 2 * * 1-6').toCron().expressionString).toBe('0 2 * * 1-6');
+    expect(() => Schedule.expression('5 0 2 * * *').toCron()).toThrow(/no seconds field/);
   });
 
   test('a schedule with seconds cannot become a CronJob schedule', () => {

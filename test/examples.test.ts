@@ -1,0 +1,17 @@
+import { Chart, Testing } from 'cdk8s';
+import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { synthValidated } from './helpers/synth';
+
+describe('examples synthesize valid objects', () => {
+  test('backup-schedules: one Schedule, rendered six-field for CNPG and five-field for the CronJob', () => {
+    const chart = new BackupSchedulesChart(Testing.app(), 'backup-schedules');
+    const manifests = synthValidated(chart as Chart);
+    const backup = manifests.find((m) => m.kind === 'ScheduledBackup');
+    const cronJob = manifests.find((m) => m.kind === 'CronJob');
+    expect(backup.spec).toMatchObject({ schedule: '0 0 2 * * SUN', target: 'prefer-standby', backupOwnerReference: 'self' });
+    expect(cronJob.spec.schedule).toBe('0 2 * * SUN');
+    const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.image).toBe('docker.io/library/postgres:15.18-bookworm');
+    expect(container.env).toEqual([{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'app-db-app', key: 'password' } } }]);
+  });
+});
