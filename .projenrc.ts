@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 // Files that are generated from ../shared/crds by `npx projen import-crds`: committed, but
 // neither linted nor counted in coverage.
@@ -64,6 +64,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.compileTask.exec('mkdir -p lib/schemas && cp src/schemas/*.json lib/schemas/');
 // jsii 6 warns on every run that Node 20 is past end-of-life; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_RELEASE', '1');
+
+// eslint's project service looks for the nearest tsconfig.json: give examples/ and scripts/ one
+// that reuses the dev settings.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
+  });
+}
 
 // Type-check what jsii does not compile (tests, examples, scripts) before jest runs: the
 // example runners use ts-node without type checking.

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
 import { synthValidated } from './helpers/synth';
+import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
 
 describe('examples synthesize valid objects', () => {
   test('backup-schedules: one Schedule, rendered six-field for CNPG and five-field for the CronJob', () => {

@@ -82,9 +82,9 @@ function droppedFields(written: any, emitted: any, at: string): string[] {
   const byLooseName = new Map(Object.keys(emitted).map((k) => [looseName(k), k]));
   return Object.keys(written).flatMap((key) => {
     if (written[key] === undefined) return [];
-    const path = at ? `${at}.${key}` : key;
+    const field = at ? `${at}.${key}` : key;
     const match = byLooseName.get(looseName(key));
-    return match === undefined ? [path] : droppedFields(written[key], emitted[match], path);
+    return match === undefined ? [field] : droppedFields(written[key], emitted[match], field);
   });
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { renderPgBackRestIni } from '../../src/core/render/pgbackrest-ini';
-import { program } from './harness/programs';
 import { run, serviceTempDir, writeServiceFile } from './harness/processes';
+import { program } from './harness/programs';
+import { renderPgBackRestIni } from '../../src/core/render/pgbackrest-ini';
 
 const AWKWARD_PATH = '/data/it\'s "here" # not a comment; 50%';
 

@@ -1,12 +1,15 @@
-import { renderPostgresConf } from '../../src/core/render/postgres-conf';
 import { PostgresServer } from './harness/postgres';
 import { stopAllServices } from './harness/processes';
+import { renderPostgresConf } from '../../src/core/render/postgres-conf';
+import { awkwardSample } from '../helpers/awkward';
 
 jest.setTimeout(60_000);
 afterAll(stopAllServices);
 
 // Values chosen to break naive quoting: quotes of both kinds, comment starters, %, backslashes.
 const AWKWARD = 'it\'s a "test" # not a comment ; nor this 50% \\done';
+// And 200 random single-line strings of such characters, all in one fragment.
+const SAMPLE = awkwardSample(200, 15);
 
 describe('postgresql.conf fragments rendered by core, read by PostgreSQL 15', () => {
   let server: PostgresServer;
@@ -22,6 +25,7 @@ describe('postgresql.conf fragments rendered by core, read by PostgreSQL 15', ()
       { key: 'archive_command', value: 'test ! -f /archive/%f && cp %p /archive/%f' },
       { key: 'application_name', value: 'with space' },
       { key: 'app.awkward', value: AWKWARD },
+      ...SAMPLE.map((value, i) => ({ key: `app.sample${i}`, value })),
     ]);
     server = await PostgresServer.start({ conf });
   });
@@ -39,6 +43,11 @@ describe('postgresql.conf fragments rendered by core, read by PostgreSQL 15', ()
     expect(show('app.awkward')).toBe(AWKWARD);
   });
 
+  test('200 random awkward strings read back exactly', () => {
+    const read = server.query("SELECT string_agg(current_setting('app.sample' || i), chr(31) ORDER BY i) FROM generate_series(0, 199) AS i");
+    expect(read.split('\x1f')).toEqual(SAMPLE);
+  });
+
   test('the parser read values the session cannot show verbatim', () => {
     // archive_command shows "(disabled)" while archive_mode is off; psql sets its own application_name.
     const read = (name: string) => server.query(`SELECT setting FROM pg_file_settings WHERE name = '${name}' AND sourcefile LIKE '%fragment.conf'`);
@@ -48,7 +57,7 @@ describe('postgresql.conf fragments rendered by core, read by PostgreSQL 15', ()
 
   test('the server reports no configuration errors', () => {
     // pg_file_settings lists every line PostgreSQL read, with an error column for rejected ones.
-    expect(server.query("SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%fragment.conf'")).toBe('9');
+    expect(server.query("SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%fragment.conf'")).toBe(String(9 + SAMPLE.length));
     expect(server.query('SELECT count(*) FROM pg_file_settings WHERE error IS NOT NULL')).toBe('0');
   });
 });

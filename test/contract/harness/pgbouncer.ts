@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { freePort } from './ports';
-import { program } from './programs';
 import { run, runUnchecked, Service, serviceTempDir, startService, waitFor, writeServiceFile } from './processes';
+import { program } from './programs';
 
 /** Where the test's PgBouncer listens and keeps its files; the ini under test must use them. */
 export interface PgBouncerPlace {
@@ -33,10 +33,13 @@ export class PgBouncerProcess {
     return runUnchecked(program('pg_isready'), ['-h', '127.0.0.1', '-p', String(this.place.port), '-q'], { timeoutMs: 5_000 }).status === 0;
   }
 
-  /** Runs a command on the admin console (database "pgbouncer") and returns rows as `a|b|c` lines. */
-  public admin(user: string, command: string, env: NodeJS.ProcessEnv = {}): string[] {
-    const out = run(program('psql'), ['-X', '-A', '-t', '-q', '-h', '127.0.0.1', '-p', String(this.place.port), '-U', user, '-d', 'pgbouncer', '-c', command], { env });
-    return out.split('\n').filter((line) => line !== '');
+  /**
+   * Runs a command on the admin console (database "pgbouncer") and returns its rows as arrays of
+   * columns (split on the ASCII unit separator, which no test value contains).
+   */
+  public admin(user: string, command: string, env: NodeJS.ProcessEnv = {}): string[][] {
+    const out = run(program('psql'), ['-X', '-A', '-t', '-q', '-F', '\x1f', '-h', '127.0.0.1', '-p', String(this.place.port), '-U', user, '-d', 'pgbouncer', '-c', command], { env });
+    return out.split('\n').filter((line) => line !== '').map((line) => line.split('\x1f'));
   }
 
   public async stop(): Promise<void> {

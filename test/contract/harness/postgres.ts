@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { freePort } from './ports';
-import { program } from './programs';
 import { run, runUnchecked, Service, serviceTempDir, startService, waitFor, writeServiceFile } from './processes';
+import { program } from './programs';
 
 export interface PostgresOptions {
   /** A postgresql.conf fragment (rendered by the library) included after the defaults. */
@@ -20,7 +20,7 @@ export class PostgresServer {
   public static async start(options: PostgresOptions = {}): Promise<PostgresServer> {
     const dir = serviceTempDir('pg');
     const data = path.join(dir.path, 'data');
-    run(program('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', ...(options.initdbArgs ?? [])]);
+    run(program('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C', ...(options.initdbArgs ?? [])]);
     writeServiceFile(path.join(data, 'fragment.conf'), options.conf ?? '');
     fs.appendFileSync(path.join(data, 'postgresql.conf'), "\ninclude 'fragment.conf'\n");
     const port = await freePort();

@@ -6,10 +6,21 @@ const EXTRA_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/sbin', '/usr/bin'];
 
 /** The Debian package that provides each program, for the error message. */
 const PACKAGES: Readonly<Record<string, string>> = {
-  postgres: 'postgresql-15', initdb: 'postgresql-15', pg_ctl: 'postgresql-15', psql: 'postgresql-client-15',
-  pg_isready: 'postgresql-client-15', pgbench: 'postgresql-contrib', pgbouncer: 'pgbouncer', pgbackrest: 'pgbackrest',
-  patroni: 'patroni', etcd: 'etcd-server', promtool: 'prometheus', prometheus_postgres_exporter: 'prometheus-postgres-exporter',
-  pgpool: 'pgpool2', shellcheck: 'shellcheck', setpriv: 'util-linux',
+  postgres: 'postgresql-15',
+  initdb: 'postgresql-15',
+  pg_ctl: 'postgresql-15',
+  psql: 'postgresql-client-15',
+  pg_isready: 'postgresql-client-15',
+  pgbench: 'postgresql-contrib',
+  pgbouncer: 'pgbouncer',
+  pgbackrest: 'pgbackrest',
+  patroni: 'patroni',
+  etcd: 'etcd-server',
+  promtool: 'prometheus',
+  prometheus_postgres_exporter: 'prometheus-postgres-exporter',
+  pgpool: 'pgpool2',
+  shellcheck: 'shellcheck',
+  setpriv: 'util-linux',
 };
 
 /**
