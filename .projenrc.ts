@@ -56,7 +56,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/.contract-tmp/', '/bench-results/'],
+  gitignore: ['/contract-report.json', '/.ci-synth-1/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/'] },
 });
 

@@ -11,15 +11,30 @@ export interface ScheduleOptions {
    * @default "0"
    */
   readonly second?: string;
-  /** @default "*" */
+  /**
+   * Minute of the hour, `0`-`59`.
+   * @default "*"
+   */
   readonly minute?: string;
-  /** @default "*" */
+  /**
+   * Hour of the day, `0`-`23`, in the CronJob's time zone (UTC unless it sets one).
+   * @default "*"
+   */
   readonly hour?: string;
-  /** Day of the month. @default "*" */
+  /**
+   * Day of the month, `1`-`31`, or `?`.
+   * @default "*"
+   */
   readonly day?: string;
-  /** @default "*" */
+  /**
+   * Month, `1`-`12` or `JAN`-`DEC`.
+   * @default "*"
+   */
   readonly month?: string;
-  /** Day of the week, `0`-`7` (both 0 and 7 are Sunday) or `SUN`-`SAT`. @default "*" */
+  /**
+   * Day of the week, `0`-`7` (both 0 and 7 are Sunday), `SUN`-`SAT`, or `?`.
+   * @default "*"
+   */
   readonly weekDay?: string;
 }
 
