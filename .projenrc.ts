@@ -57,7 +57,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
   },
   gitignore: ['/contract-report.json', '/.ci-synth-1/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/', '/docs/'] },
 });
 
 // The CRD schemas are JSON files read at synth; tsc does not copy them into lib/.

@@ -89,9 +89,16 @@ export function startService(name: string, command: string, args: readonly strin
   return service;
 }
 
-/** Stops every program still running (call from afterAll; also runs on process exit). */
+const tempDirs = new Set<string>();
+
+/**
+ * Stops every program still running and removes every temporary directory (call from afterAll;
+ * a failed start leaves both behind otherwise). Programs are also killed on process exit.
+ */
 export async function stopAllServices(): Promise<void> {
   await Promise.all([...started].map((s) => s.stop()));
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
 }
 
 // Last resort when a test run is torn down without afterAll: no program may outlive it.
@@ -120,7 +127,14 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 30
 export function serviceTempDir(prefix: string): { path: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pgrel-${prefix}-`));
   if (process.getuid?.() === 0) chownToServiceUser(dir);
-  return { path: dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  tempDirs.add(dir);
+  return {
+    path: dir,
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    },
+  };
 }
 
 /** Writes a file into a service-owned directory, owned by the service user. */
