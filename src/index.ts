@@ -4,3 +4,4 @@ export * from './core/schedule';
 export * from './core/secret-ref';
 export * from './core/image';
 export * from './core/schema-validation';
+export * from './pooling';

@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import { checkInteger } from '../core/checks';
+import { propError } from '../core/errors';
+
+/** The PostgreSQL server whose connections are being shared. */
+export interface ConnectionBudgetProps {
+  /** `max_connections` of the server. */
+  readonly maxConnections: number;
+  /**
+   * `superuser_reserved_connections`: slots only superusers may use.
+   * @default 3 (PostgreSQL's default)
+   */
+  readonly superuserReservedConnections?: number;
+  /**
+   * `reserved_connections` (PostgreSQL 16 and later): slots for roles with pg_use_reserved_connections.
+   * @default 0
+   */
+  readonly reservedConnections?: number;
+  /**
+   * A name for the server in error messages.
+   * @default - the construct path
+   */
+  readonly serverName?: string;
+}
+
+/** One claim on the server's connections. */
+export interface ConnectionShare {
+  /** Server connections this consumer can open at most. */
+  readonly connections: number;
+  /**
+   * How the figure was reached, shown in the error.
+   * @default - none
+   */
+  readonly detail?: string;
+}
+
+interface Consumer {
+  readonly name: string;
+  readonly share: () => ConnectionShare;
+}
+
+/**
+ * The server connections of one PostgreSQL server, shared by every pooler and application pool
+ * that can reach it. At synth it checks that all of them together can open no more than
+ * `max_connections` minus the reserved slots; otherwise the synth fails with each contributor
+ * and its share, instead of the application failing with "too many clients" under load.
+ *
+ * PgBouncer constructs register themselves when given the budget; add anything else that
+ * connects directly (application pools, migration jobs, exporters) with `addConsumer()`.
+ */
+export class ConnectionBudget extends Construct {
+  /** Connections poolers and applications may use: max_connections minus reserved slots. */
+  public readonly available: number;
+  private readonly consumers: Consumer[] = [];
+  private readonly props: ConnectionBudgetProps;
+
+  constructor(scope: Construct, id: string, props: ConnectionBudgetProps) {
+    super(scope, id);
+    checkInteger(this, 'maxConnections', props.maxConnections, 1, 262143);
+    checkInteger(this, 'superuserReservedConnections', props.superuserReservedConnections, 0);
+    checkInteger(this, 'reservedConnections', props.reservedConnections, 0);
+    this.props = props;
+    this.available = props.maxConnections - (props.superuserReservedConnections ?? 3) - (props.reservedConnections ?? 0);
+    if (this.available < 1) {
+      throw propError(this, 'maxConnections', props.maxConnections, 'leaves no connection once the reserved slots are taken; raise it or reserve fewer');
+    }
+    this.node.addValidation({ validate: () => this.check() });
+  }
+
+  /**
+   * Claims `connections` server connections for `name`, e.g. an application's own pool.
+   * @param detail how the figure was reached, for the error message
+   */
+  public addConsumer(name: string, connections: number, detail?: string): void {
+    checkInteger(this, `addConsumer(${name}).connections`, connections, 0);
+    this.consumers.push({ name, share: () => ({ connections, detail }) });
+  }
+
+  /**
+   * Registers a consumer whose share is computed at synth (poolers whose settings may still change).
+   * @internal
+   */
+  public _addConsumer(name: string, share: () => ConnectionShare): void {
+    this.consumers.push({ name, share });
+  }
+
+  /** The total claimed so far. */
+  public get claimed(): number {
+    return this.consumers.reduce((sum, c) => sum + c.share().connections, 0);
+  }
+
+  private check(): string[] {
+    const shares = this.consumers.map((c) => ({ name: c.name, ...c.share() }));
+    const total = shares.reduce((sum, s) => sum + s.connections, 0);
+    if (total <= this.available) return [];
+    const { maxConnections, superuserReservedConnections, reservedConnections } = this.props;
+    const reserved = [`${superuserReservedConnections ?? 3} superuser`, ...(reservedConnections ? [`${reservedConnections} reserved`] : [])].join(' + ');
+    const lines = shares
+      .sort((a, b) => b.connections - a.connections || a.name.localeCompare(b.name))
+      .map((s) => `  - ${s.name}: ${s.connections}${s.detail ? ` (${s.detail})` : ''}`);
+    return [
+      [
+        `${this.props.serverName ?? 'PostgreSQL'} has max_connections ${maxConnections} minus ${reserved} = ${this.available} available, ` +
+          `but its poolers and applications can open ${total} server connections (${total - this.available} too many):`,
+        ...lines,
+        '  Lower pool sizes or replicas, cap pools with max_db_connections, or raise max_connections.',
+      ].join('\n'),
+    ];
+  }
+}

@@ -1,0 +1,150 @@
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkInteger } from '../core/checks';
+import { propError } from '../core/errors';
+import { ContainerImage, ImageCatalog } from '../core/image';
+import { SchemaValidation } from '../core/schema-validation';
+import { SecretKeyRef } from '../core/secret-ref';
+import { restrictedContainerSecurity } from '../core/security';
+import { PodMonitor } from '../imports/monitoring.coreos.com';
+import { PgBouncerOptions } from './pgbouncer-options';
+import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
+import { PgBouncerDatabase } from './pgbouncer-settings';
+
+/** The pgbouncer_exporter sidecar of a standalone PgBouncer. */
+export interface PgBouncerExporterOptions {
+  /** A user listed in `statsUsers`, whose password is in the auth file too. */
+  readonly user: string;
+  /** That user's password, from a Secret (expanded into the exporter's connection string; URL-safe). */
+  readonly password: SecretKeyRef;
+  /**
+   * Exporter image.
+   * @default ImageCatalog.PGBOUNCER_EXPORTER
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Create a prometheus-operator PodMonitor for the exporter.
+   * @default true
+   */
+  readonly podMonitor?: boolean;
+}
+
+/** Props of `PgBouncerDeployment`. */
+export interface PgBouncerDeploymentProps extends PgBouncerOptions {
+  /**
+   * PgBouncer pods. Two or more, so a node drain or a crash leaves one serving.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Refuse to schedule two replicas on one node (required anti-affinity) instead of only preferring not to.
+   * @default false
+   */
+  readonly requireSeparateNodes?: boolean;
+  /**
+   * Pods a voluntary disruption (node drain, upgrade) may take down at once.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * Run pgbouncer_exporter beside each PgBouncer.
+   * @default - no exporter
+   */
+  readonly exporter?: PgBouncerExporterOptions;
+}
+
+/**
+ * PgBouncer as its own service: a Deployment spread across nodes, a ClusterIP Service on the
+ * PgBouncer port, a PodDisruptionBudget, and optionally pgbouncer_exporter with a PodMonitor.
+ * Applications connect to `service.name:6432`.
+ */
+export class PgBouncerDeployment extends Construct {
+  /** The PgBouncer pods. */
+  public readonly deployment: kplus.Deployment;
+  /** The Service applications connect to. */
+  public readonly service: kplus.Service;
+  /** The PgBouncer container. */
+  public readonly container: kplus.Container;
+  /** The ConfigMap holding pgbouncer.ini. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The PodMonitor, when the exporter runs with one. */
+  public readonly podMonitor?: ApiObject;
+  private readonly pooler: PgBouncerInPod;
+
+  constructor(scope: Construct, id: string, props: PgBouncerDeploymentProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 2;
+    checkInteger(this, 'replicas', replicas, 1);
+    const maxUnavailable = props.maxUnavailable ?? 1;
+    checkInteger(this, 'maxUnavailable', maxUnavailable, 1, replicas);
+    const user = props.runAsUser ?? 998;
+
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      replicas,
+      // One PgBouncer pod going away at a time; a new one is ready before an old one stops.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
+      automountServiceAccountToken: false,
+    });
+    this.deployment.scheduling.spread(props.requireSeparateNodes ? {} : { weight: 100 });
+    this.pooler = addPgBouncerToPod(this, this.deployment, props, () => replicas, 0o440);
+    this.container = this.pooler.container;
+    this.configMap = this.pooler.configMap;
+
+    this.service = this.deployment.exposeViaService({
+      ports: [{ port: this.pooler.port, targetPort: this.pooler.port, name: 'pgbouncer' }],
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+    });
+
+    new ApiObject(this, 'Disruption', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      spec: { maxUnavailable, selector: { matchLabels: this.deployment.matchLabels } },
+    });
+
+    if (props.exporter) this.podMonitor = this.addExporter(props.exporter, user);
+  }
+
+  /** Adds a `[databases]` entry. */
+  public addDatabase(database: PgBouncerDatabase): void {
+    this.pooler.addDatabase(database);
+  }
+
+  /** pgbouncer.ini as it will be synthesized. */
+  public renderIni(): string {
+    return this.pooler.renderIni();
+  }
+
+  private addExporter(options: PgBouncerExporterOptions, user: number): ApiObject | undefined {
+    const { statsUsers = [], adminUsers = [] } = this.pooler.settings();
+    if (![...statsUsers, ...adminUsers].includes(options.user)) {
+      throw propError(this, 'exporter.user', options.user, 'the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
+    }
+    const exporter = this.deployment.addContainer({
+      name: 'exporter',
+      image: (options.image ?? ImageCatalog.PGBOUNCER_EXPORTER).reference,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [
+        // $(VAR) is expanded by the kubelet from the env below: the password stays in its Secret.
+        `--pgBouncer.connectionString=postgres://${encodeURIComponent(options.user)}:$(PGBOUNCER_STATS_PASSWORD)@localhost:${this.pooler.port}/pgbouncer?sslmode=disable`,
+        '--web.listen-address=:9127',
+      ],
+      ports: [{ number: 9127, name: 'metrics' }],
+      readiness: kplus.Probe.fromHttpGet('/metrics', { port: 9127 }),
+      resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
+      securityContext: restrictedContainerSecurity(user),
+    });
+    options.password.addToEnv(exporter, 'PGBOUNCER_STATS_PASSWORD');
+    if (options.podMonitor === false) return undefined;
+    const monitor = new PodMonitor(this, 'PodMonitor', {
+      metadata: {},
+      spec: {
+        selector: { matchLabels: this.deployment.matchLabels },
+        podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],
+      },
+    });
+    SchemaValidation.addTo(monitor);
+    return monitor;
+  }
+}

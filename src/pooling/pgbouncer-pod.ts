@@ -1,0 +1,140 @@
+import { Duration, Lazy, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDuration, checkInteger } from '../core/checks';
+import { annotateConfigHash } from '../core/config-hash';
+import { propError } from '../core/errors';
+import { ImageCatalog } from '../core/image';
+import { restrictedContainerSecurity } from '../core/security';
+import { ConnectionShare } from './connection-budget';
+import { checkPgBouncerSettings, PGBOUNCER_DEFAULTS, PgBouncerPlacement, renderPgBouncerConfig } from './pgbouncer-config';
+import { PgBouncerOptions } from './pgbouncer-options';
+import { PgBouncerDatabase, PgBouncerSettings } from './pgbouncer-settings';
+import { PgBouncerVersion } from './pgbouncer-version';
+
+const CONFIG_DIR = '/etc/pgbouncer/config';
+const INI_FILE = 'pgbouncer.ini';
+
+/** PgBouncer placed in a pod: the parts the sidecar and the standalone construct share. */
+export interface PgBouncerInPod {
+  readonly container: kplus.Container;
+  readonly configMap: kplus.ConfigMap;
+  readonly port: number;
+  /** The settings including databases added after construction. */
+  settings(): PgBouncerSettings;
+  /** Adds a `[databases]` entry (checked now, rendered at synth). */
+  addDatabase(database: PgBouncerDatabase): void;
+  /** pgbouncer.ini as it will be synthesized. */
+  renderIni(): string;
+}
+
+/**
+ * Adds a PgBouncer container, its ConfigMap and Secret mounts to `workload`, annotates the pod
+ * template with the config hash, and claims the pooler's share of the connection budget.
+ * @param replicas how many pods run this PgBouncer, read at synth for the budget
+ * @param secretFileMode mode of mounted Secret files (0o440 needs the pod's fsGroup)
+ */
+export function addPgBouncerToPod(scope: Construct, workload: kplus.Workload, options: PgBouncerOptions, replicas: () => number, secretFileMode: number): PgBouncerInPod {
+  const image = options.image ?? ImageCatalog.PGBOUNCER;
+  const version = options.pgbouncerVersion ?? versionOf(scope, options);
+  const port = options.port ?? 6432;
+  checkInteger(scope, 'port', port, 1, 65535);
+  const user = options.runAsUser ?? 998;
+  checkInteger(scope, 'runAsUser', user, 1, 2147483647);
+  checkInteger(scope, 'usersPerDatabase', options.usersPerDatabase, 1);
+  const drainMs = checkDuration(scope, 'drainDelay', options.drainDelay) ?? 5000;
+  checkPgBouncerSettings(scope, options.settings, version);
+
+  const databases = [...options.settings.databases];
+  const settings = (): PgBouncerSettings => ({ ...options.settings, databases });
+
+  const volume = (dir: string, file: string, ref: PgBouncerOptions['authFile'] | undefined) =>
+    ref ? ref.mountAsFile(scope, container, dir, file, { mode: secretFileMode }) : undefined;
+
+  const configMap = new kplus.ConfigMap(scope, 'Config');
+  const container = workload.addContainer({
+    name: 'pgbouncer',
+    image: image.reference,
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    // Run the binary directly so it is PID 1 and the preStop hook can signal it.
+    command: ['pgbouncer', `${CONFIG_DIR}/${INI_FILE}`],
+    ports: [{ number: port, name: 'pgbouncer' }],
+    readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+    liveness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 6 }),
+    lifecycle: {
+      // Kubernetes sends SIGTERM, which stops PgBouncer 1.18 at once and cuts transactions off.
+      // Instead: keep serving while the app drains, then SIGINT (PAUSE + SHUTDOWN: in-flight
+      // transactions finish, new ones wait), and hold the hook until PgBouncer has exited.
+      preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${drainMs / 1000}; kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done`]),
+    },
+    resources: options.resources ?? {
+      cpu: { request: kplus.Cpu.millis(50) },
+      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+    },
+    securityContext: restrictedContainerSecurity(user),
+  });
+  container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(scope, 'ConfigVolume', configMap, { name: 'pgbouncer-config' }), { readOnly: true });
+
+  const tls = options.settings.clientTls;
+  const place: PgBouncerPlacement = {
+    listenPort: port,
+    authFile: volume('/etc/pgbouncer/auth', 'userlist.txt', options.authFile)!,
+    clientTlsCertFile: volume('/etc/pgbouncer/client-tls', 'tls.crt', tls?.certificate),
+    clientTlsKeyFile: volume('/etc/pgbouncer/client-tls', 'tls.key', tls?.privateKey),
+    clientTlsCaFile: volume('/etc/pgbouncer/client-tls', 'ca.crt', tls?.ca),
+    serverTlsCaFile: volume('/etc/pgbouncer/server-tls', 'ca.crt', options.settings.serverTls?.ca),
+  };
+  const renderIni = () => renderPgBouncerConfig(scope, settings(), place);
+  renderIni(); // fail at construction, not at synth, on values the ini cannot hold
+  configMap.addData(INI_FILE, Lazy.any({ produce: renderIni }) as unknown as string);
+  annotateConfigHash(workload.podMetadata, () => [renderIni()]);
+
+  options.connectionBudget?._addConsumer(scope.node.path, () => serverShare(settings(), replicas(), options.usersPerDatabase ?? 1));
+
+  return {
+    container,
+    configMap,
+    port,
+    settings,
+    renderIni,
+    addDatabase: (database) => {
+      checkPgBouncerSettings(scope, { ...settings(), databases: [...databases, database] }, version);
+      databases.push(database);
+    },
+  };
+}
+
+function versionOf(scope: Construct, options: PgBouncerOptions): PgBouncerVersion {
+  const image = options.image ?? ImageCatalog.PGBOUNCER;
+  try {
+    return PgBouncerVersion.fromImage(image);
+  } catch (e) {
+    throw propError(scope, 'image', image.reference, `${(e as Error).message}`);
+  }
+}
+
+/**
+ * The most server connections one pooler deployment can open: per database entry, each user's
+ * pool plus reserve, capped by max_db_connections; the sum capped by max_user_connections when
+ * there is one user; times the replicas.
+ */
+export function serverShare(settings: PgBouncerSettings, replicas: number, usersPerDatabase: number): ConnectionShare {
+  const globalPool = settings.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize;
+  const globalReserve = settings.reservePoolSize ?? PGBOUNCER_DEFAULTS.reservePoolSize;
+  const globalMaxDb = settings.maxDbConnections ?? PGBOUNCER_DEFAULTS.maxDbConnections;
+  const parts = settings.databases.map((db) => {
+    const users = db.forceUser ? 1 : usersPerDatabase;
+    const pools = users * ((db.poolSize ?? globalPool) + (db.reservePoolSize ?? globalReserve));
+    const cap = db.maxDbConnections ?? globalMaxDb;
+    return { name: db.name, connections: cap > 0 ? Math.min(cap, pools) : pools, capped: cap > 0 && cap < pools };
+  });
+  let perPod = parts.reduce((sum, p) => sum + p.connections, 0);
+  const maxUser = settings.maxUserConnections ?? 0;
+  const userCapped = maxUser > 0 && usersPerDatabase === 1 && maxUser < perPod;
+  if (userCapped) perPod = maxUser;
+  const breakdown = parts.map((p) => `${p.name} ${p.connections}${p.capped ? ' (max_db_connections)' : ''}`).join(' + ');
+  return {
+    connections: perPod * replicas,
+    detail: `${replicas} pod${replicas === 1 ? '' : 's'} x ${userCapped ? `${maxUser} (max_user_connections)` : perPod} [${breakdown}]`,
+  };
+}

@@ -1,0 +1,55 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { PgBouncerDeployment, PoolMode, SecretKeyRef } from '../../src';
+import { expectRestricted } from '../helpers/pod-security';
+import { synthValidated } from '../helpers/synth';
+
+function setup() {
+  const chart = Testing.chart();
+  const secret = (name: string, key: string) => SecretKeyRef.of(kplus.Secret.fromSecretName(chart, `${name}-${key}`, name), key);
+  return { chart, userlist: secret('pgbouncer-userlist', 'userlist.txt'), statsPassword: secret('pgbouncer-stats', 'password') };
+}
+
+const SETTINGS = { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw.db.svc' }], statsUsers: ['monitor'] };
+
+describe('PgBouncerDeployment', () => {
+  test('Deployment spread over nodes, Service, PodDisruptionBudget, exporter and PodMonitor', () => {
+    const { chart, userlist, statsPassword } = setup();
+    new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
+    const manifests = synthValidated(chart);
+    const kinds = manifests.map((m) => m.kind).sort();
+    expect(kinds).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
+
+    const deployment = manifests.find((m) => m.kind === 'Deployment');
+    const labels = deployment.spec.selector.matchLabels;
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    const pod = deployment.spec.template.spec;
+    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } } },
+    ]);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 998, fsGroup: 998 });
+    expect(pod.volumes.find((v: any) => v.secret).secret.items[0].mode).toBe(0o440);
+    expectRestricted(pod);
+
+    const exporter = pod.containers.find((c: any) => c.name === 'exporter');
+    expect(exporter.image).toBe('quay.io/prometheuscommunity/pgbouncer-exporter:v0.7.0');
+    expect(exporter.args[0]).toBe('--pgBouncer.connectionString=postgres://monitor:$(PGBOUNCER_STATS_PASSWORD)@localhost:6432/pgbouncer?sslmode=disable');
+    expect(exporter.env).toEqual([{ name: 'PGBOUNCER_STATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'pgbouncer-stats', key: 'password' } } }]);
+
+    const service = manifests.find((m) => m.kind === 'Service');
+    expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: labels, ports: [{ port: 6432, targetPort: 6432, name: 'pgbouncer' }] });
+    expect(manifests.find((m) => m.kind === 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: labels } });
+    expect(manifests.find((m) => m.kind === 'PodMonitor').spec).toEqual({ selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }] });
+  });
+
+  test('required anti-affinity and bad props', () => {
+    const { chart, userlist, statsPassword } = setup();
+    new PgBouncerDeployment(chart, 'Strict', { authFile: userlist, settings: SETTINGS, replicas: 3, requireSeparateNodes: true });
+    const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
+    expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
+    expect(() => new PgBouncerDeployment(chart, 'A', { authFile: userlist, settings: SETTINGS, replicas: 2, maxUnavailable: 3 })).toThrow('[test/A] maxUnavailable: got 3; expected an integer from 1 to 2');
+    expect(() => new PgBouncerDeployment(chart, 'B', { authFile: userlist, settings: SETTINGS, exporter: { user: 'nobody', password: statsPassword } }))
+      .toThrow('[test/B] exporter.user: got "nobody"; the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
+  });
+});
