@@ -100,7 +100,7 @@ project.addTask('import-crds', {
 project.addTask('test:contract', {
   description: 'Contract tests: the rendered files given to the real programs on 127.0.0.1',
   exec:
-    "jest --ci --runInBand --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/contract/**/*.test.ts'",
+    "jest --ci --runInBand --coverage=false --testPathIgnorePatterns=/node_modules/ --testMatch '<rootDir>/test/contract/**/*.test.ts'",
   receiveArgs: true,
 });
 

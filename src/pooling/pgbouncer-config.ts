@@ -19,6 +19,8 @@ export const PGBOUNCER_DEFAULTS = {
 
 /** Where the construct put the files the ini refers to, and what it listens on. */
 export interface PgBouncerPlacement {
+  /** `*` in a pod (probes reach the pod IP); 127.0.0.1 in the contract tests. */
+  readonly listenAddress: string;
   readonly listenPort: number;
   readonly authFile: string;
   readonly clientTlsCertFile?: string;
@@ -110,7 +112,7 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
     }),
   }));
   const settingsEntries = defined({
-    listen_addr: '*',
+    listen_addr: place.listenAddress,
     listen_port: place.listenPort,
     // No unix socket: the pods' filesystems are read-only and clients use TCP.
     unix_socket_dir: '',

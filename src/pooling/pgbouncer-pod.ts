@@ -77,6 +77,7 @@ export function addPgBouncerToPod(scope: Construct, workload: kplus.Workload, op
 
   const tls = options.settings.clientTls;
   const place: PgBouncerPlacement = {
+    listenAddress: '*',
     listenPort: port,
     authFile: volume('/etc/pgbouncer/auth', 'userlist.txt', options.authFile)!,
     clientTlsCertFile: volume('/etc/pgbouncer/client-tls', 'tls.crt', tls?.certificate),

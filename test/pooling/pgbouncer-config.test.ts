@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { PgBouncerSettings, PgBouncerVersion, PoolMode, SecretKeyRef, TlsMode } from '../../src';
 import { checkPgBouncerSettings, renderPgBouncerConfig } from '../../src/pooling/pgbouncer-config';
 
-const PLACE = { listenPort: 6432, authFile: '/etc/pgbouncer/auth/userlist.txt' };
+const PLACE = { listenAddress: '*', listenPort: 6432, authFile: '/etc/pgbouncer/auth/userlist.txt' };
 
 // The seed's pgbouncer.ini, as typed settings.
 const SEED: PgBouncerSettings = {

@@ -23,12 +23,8 @@ export class PostgresServer {
     run(program('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C', ...(options.initdbArgs ?? [])]);
     writeServiceFile(path.join(data, 'fragment.conf'), options.conf ?? '');
     fs.appendFileSync(path.join(data, 'postgresql.conf'), "\ninclude 'fragment.conf'\n");
-    const port = await freePort();
-    const server = new PostgresServer(dir, data, port);
-    server.service = startService('postgres', program('postgres'), [
-      '-D', data, '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir.path}`,
-    ]);
-    await waitFor('PostgreSQL to accept connections', () => server.isReady(), 30_000, server.service);
+    const server = new PostgresServer(dir, data, await freePort());
+    await server.startProcess();
     return server;
   }
 
@@ -57,6 +53,19 @@ export class PostgresServer {
   /** Runs SQL through psql and returns unaligned, tuples-only output without the final newline. */
   public query(sql: string, database = 'postgres'): string {
     return run(program('psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-h', this.socketDir, '-p', String(this.port), '-U', 'postgres', '-d', database, '-c', sql]).replace(/\n$/, '');
+  }
+
+  /** Fast shutdown and start again on the same port and data directory. */
+  public async restart(): Promise<void> {
+    await this.service.stop('SIGINT');
+    await this.startProcess();
+  }
+
+  private async startProcess(): Promise<void> {
+    this.service = startService('postgres', program('postgres'), [
+      '-D', this.dataDir, '-c', `port=${this.port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.socketDir}`,
+    ]);
+    await waitFor('PostgreSQL to accept connections', () => this.isReady(), 30_000, this.service);
   }
 
   /** Fast shutdown (SIGINT), then removes the directory. */

@@ -42,19 +42,25 @@ export function runUnchecked(command: string, args: readonly string[], options: 
   });
 }
 
-/** A long-running program started by a test; its output is kept for error messages. */
+/**
+ * A long-running program started by a test. Its output goes to a log file, not a pipe: while a
+ * test blocks in spawnSync nobody reads a pipe, and a chatty server (PgBouncer logging 1000
+ * connections) would stall on a full one.
+ */
 export class Service {
-  public output = '';
   public exited: Promise<number | null>;
   private exitCode: number | null | undefined;
 
-  constructor(public readonly name: string, private readonly child: ChildProcess) {
-    child.stdout?.on('data', (d) => (this.output += d));
-    child.stderr?.on('data', (d) => (this.output += d));
+  constructor(public readonly name: string, private readonly child: ChildProcess, private readonly logFile: string) {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
       this.exitCode = code ?? (signal ? -1 : null);
       resolve(this.exitCode);
     }));
+  }
+
+  /** Everything the program wrote to stdout and stderr so far. */
+  public get output(): string {
+    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8') : '';
   }
 
   public get pid(): number {
@@ -82,14 +88,28 @@ const started = new Set<Service>();
 /** Starts a long-running program as the service user and registers its PID for cleanup. */
 export function startService(name: string, command: string, args: readonly string[], options: RunOptions = {}): Service {
   const [cmd, argv] = asServiceUser(command, args);
-  const child = spawn(cmd, argv, { env: { ...process.env, ...options.env }, cwd: options.cwd ?? os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const service = new Service(name, child);
+  const logFile = path.join(logDir(), `${name}-${++serviceCount}.log`);
+  const fd = fs.openSync(logFile, 'w');
+  const child = spawn(cmd, argv, { env: { ...process.env, ...options.env }, cwd: options.cwd ?? os.tmpdir(), stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  const service = new Service(name, child, logFile);
   started.add(service);
   void service.exited.then(() => started.delete(service));
   return service;
 }
 
 const tempDirs = new Set<string>();
+let serviceCount = 0;
+let logs: string | undefined;
+
+/** One directory of service logs per test process, removed with the other temporary directories. */
+function logDir(): string {
+  if (!logs) {
+    logs = fs.mkdtempSync(path.join(os.tmpdir(), 'pgrel-logs-'));
+    tempDirs.add(logs);
+  }
+  return logs;
+}
 
 /**
  * Stops every program still running and removes every temporary directory (call from afterAll;
@@ -99,6 +119,7 @@ export async function stopAllServices(): Promise<void> {
   await Promise.all([...started].map((s) => s.stop()));
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
+  logs = undefined;
 }
 
 // Last resort when a test run is torn down without afterAll: no program may outlive it.

@@ -1,0 +1,57 @@
+import { Duration } from 'cdk8s';
+import * as fc from 'fast-check';
+import { PgBouncerSidecar, PoolMode } from '../../src';
+import { awkwardStrings } from '../helpers/awkward';
+import { synthValidated } from '../helpers/synth';
+import { webApp } from './fixtures';
+
+/** Mostly valid values, sometimes not: both outcomes get exercised. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
+  fc.option(fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 }), { nil: undefined, freq: 3 });
+const count = (min: number, max: number) => mostly(fc.integer({ min, max }), fc.oneof(fc.integer({ min: -5, max: min - 1 }), fc.double({ min: 0.1, max: 50, noNaN: true })));
+const duration = fc.integer({ min: 0, max: 10_000_000 }).map((ms) => Duration.millis(ms));
+
+const settings = fc.record({
+  poolMode: fc.constantFrom(PoolMode.SESSION, PoolMode.TRANSACTION, PoolMode.STATEMENT),
+  databases: fc.uniqueArray(fc.record({
+    name: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z_][a-z0-9_]{0,10}$/), weight: 12 }, { arbitrary: awkwardStrings({ maxLength: 8 }), weight: 1 }),
+    host: fc.oneof({ arbitrary: fc.constantFrom('app-db-rw', 'app-db-ro.db.svc', '10.0.0.7'), weight: 12 }, { arbitrary: fc.constantFrom('', 'db\nx', ' '), weight: 1 }),
+    port: count(1, 65535),
+    dbname: fc.option(awkwardStrings({ minLength: 1, maxLength: 10 }), { nil: undefined }),
+    poolSize: count(1, 50),
+  }), { minLength: 1, maxLength: 3, selector: (db) => db.name }),
+  defaultPoolSize: count(1, 100),
+  minPoolSize: count(0, 5),
+  maxClientConn: count(100, 5000),
+  maxDbConnections: count(0, 200),
+  queryTimeout: fc.option(duration, { nil: undefined }),
+  adminUsers: fc.option(fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 2 }), { nil: undefined }),
+  maxPreparedStatements: fc.oneof({ arbitrary: fc.constant(undefined), weight: 10 }, { arbitrary: fc.integer({ min: 0, max: 500 }), weight: 1 }),
+});
+
+describe('PgBouncerSidecar over arbitrary settings (property-based)', () => {
+  test('either synthesizes schema-valid YAML or throws a clear error naming construct and prop', () => {
+    const outcomes = { synthesized: 0, refused: 0 };
+    fc.assert(
+      fc.property(settings, (s) => {
+        const { chart, web, userlist } = webApp();
+        try {
+          new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: s });
+        } catch (e) {
+          expect((e as Error).message).toMatch(/^\[test\/Pooler\] [\w.[\]()]+: got .*; \S/s);
+          outcomes.refused++;
+          return;
+        }
+        const manifests = synthValidated(chart);
+        const ini: string = manifests.find((m) => m.kind === 'ConfigMap').data['pgbouncer.ini'];
+        // One line per database entry: no value may break out of its line.
+        expect(ini.split('\n').filter((l) => /^\S+ = host=/.test(l))).toHaveLength(s.databases.length);
+        outcomes.synthesized++;
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+    // Both paths must really be exercised, or the property proves little.
+    expect(outcomes.synthesized).toBeGreaterThan(30);
+    expect(outcomes.refused).toBeGreaterThan(30);
+  });
+});
