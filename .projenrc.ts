@@ -92,6 +92,11 @@ project.addTask('bench', {
   env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
 });
 
+project.addTask('bench:pgbouncer', {
+  description: 'TPS through PgBouncer at 1000 clients vs the best direct TPS (needs the contract-test programs)',
+  exec: `${tsNode} scripts/bench-pgbouncer.ts`,
+});
+
 project.addTask('import-crds', {
   description: 'Regenerate src/imports and src/schemas from the CRDs in $CRDS_DIR (default ../shared/crds)',
   exec: `${tsNode} scripts/import-crds.ts`,

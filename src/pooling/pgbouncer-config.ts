@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
+import { PgBouncerSettings } from './pgbouncer-settings';
+import { PgBouncerVersion } from './pgbouncer-version';
+import { AuthType, TlsMode } from './pool-mode';
 import { checkDuration, checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
 import { pgbouncerConnectionString, renderPgBouncerIni } from '../core/render/pgbouncer-ini';
 import { ConfEntry, ConfScalar, RenderError } from '../core/render/value';
-import { AuthType, TlsMode } from './pool-mode';
-import { PgBouncerSettings } from './pgbouncer-settings';
-import { PgBouncerVersion } from './pgbouncer-version';
 
 /** Defaults of the typed settings (see the `@default` of each prop). */
 export const PGBOUNCER_DEFAULTS = {

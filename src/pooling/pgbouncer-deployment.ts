@@ -1,6 +1,9 @@
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PgBouncerOptions } from './pgbouncer-options';
+import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
+import { PgBouncerDatabase } from './pgbouncer-settings';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
@@ -8,9 +11,6 @@ import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
 import { restrictedContainerSecurity } from '../core/security';
 import { PodMonitor } from '../imports/monitoring.coreos.com';
-import { PgBouncerOptions } from './pgbouncer-options';
-import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
-import { PgBouncerDatabase } from './pgbouncer-settings';
 
 /** The pgbouncer_exporter sidecar of a standalone PgBouncer. */
 export interface PgBouncerExporterOptions {
@@ -83,7 +83,10 @@ export class PgBouncerDeployment extends Construct {
     this.deployment = new kplus.Deployment(this, 'Resource', {
       replicas,
       // One PgBouncer pod going away at a time; a new one is ready before an old one stops.
-      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
       securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
       automountServiceAccountToken: false,
     });

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ContainerImage } from '../core/image';
-import { SecretKeyRef } from '../core/secret-ref';
 import { ConnectionBudget } from './connection-budget';
 import { PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
+import { ContainerImage } from '../core/image';
+import { SecretKeyRef } from '../core/secret-ref';
 
 /** What every PgBouncer construct takes, sidecar or standalone. */
 export interface PgBouncerOptions {

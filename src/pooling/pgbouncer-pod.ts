@@ -1,16 +1,16 @@
 import { Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDuration, checkInteger } from '../core/checks';
-import { annotateConfigHash } from '../core/config-hash';
-import { propError } from '../core/errors';
-import { ImageCatalog } from '../core/image';
-import { restrictedContainerSecurity } from '../core/security';
 import { ConnectionShare } from './connection-budget';
 import { checkPgBouncerSettings, PGBOUNCER_DEFAULTS, PgBouncerPlacement, renderPgBouncerConfig } from './pgbouncer-config';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { PgBouncerDatabase, PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
+import { checkDuration, checkInteger } from '../core/checks';
+import { annotateConfigHash } from '../core/config-hash';
+import { propError } from '../core/errors';
+import { ImageCatalog } from '../core/image';
+import { restrictedContainerSecurity } from '../core/security';
 
 const CONFIG_DIR = '/etc/pgbouncer/config';
 const INI_FILE = 'pgbouncer.ini';
@@ -34,7 +34,13 @@ export interface PgBouncerInPod {
  * @param replicas how many pods run this PgBouncer, read at synth for the budget
  * @param secretFileMode mode of mounted Secret files (0o440 needs the pod's fsGroup)
  */
-export function addPgBouncerToPod(scope: Construct, workload: kplus.Workload, options: PgBouncerOptions, replicas: () => number, secretFileMode: number): PgBouncerInPod {
+export function addPgBouncerToPod(
+  scope: Construct,
+  workload: kplus.Workload,
+  options: PgBouncerOptions,
+  replicas: () => number,
+  secretFileMode: number,
+): PgBouncerInPod {
   const image = options.image ?? ImageCatalog.PGBOUNCER;
   const version = options.pgbouncerVersion ?? versionOf(scope, options);
   const port = options.port ?? 6432;
@@ -60,7 +66,12 @@ export function addPgBouncerToPod(scope: Construct, workload: kplus.Workload, op
     command: ['pgbouncer', `${CONFIG_DIR}/${INI_FILE}`],
     ports: [{ number: port, name: 'pgbouncer' }],
     readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
-    liveness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(10), failureThreshold: 6 }),
+    liveness: kplus.Probe.fromTcpSocket({
+      port,
+      initialDelaySeconds: Duration.seconds(10),
+      periodSeconds: Duration.seconds(10),
+      failureThreshold: 6,
+    }),
     lifecycle: {
       // Kubernetes sends SIGTERM, which stops PgBouncer 1.18 at once and cuts transactions off.
       // Instead: keep serving while the app drains, then SIGINT (PAUSE + SHUTDOWN: in-flight

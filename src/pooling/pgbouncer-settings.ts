@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { SecretKeyRef } from '../core/secret-ref';
 import { AuthType, PoolMode, TlsMode } from './pool-mode';
+import { SecretKeyRef } from '../core/secret-ref';
 
 /**
  * One `[databases]` entry: the name clients connect to and the server it leads to.

@@ -1,11 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkInteger } from '../core/checks';
-import { propError } from '../core/errors';
-import { SecretKeyRef } from '../core/secret-ref';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
+import { checkInteger } from '../core/checks';
+import { propError } from '../core/errors';
+import { SecretKeyRef } from '../core/secret-ref';
 
 /** Props of `PgBouncerSidecar`. */
 export interface PgBouncerSidecarProps extends PgBouncerOptions {

@@ -10,7 +10,8 @@ export function expectRestricted(podSpec: any, containerNames?: string[]): void 
   expect(podSpec.hostPID ?? false).toBe(false);
   expect(podSpec.hostIPC ?? false).toBe(false);
   for (const volume of podSpec.volumes ?? []) expect(volume.hostPath).toBeUndefined();
-  const containers = [...(podSpec.initContainers ?? []), ...podSpec.containers].filter((c: any) => !containerNames || containerNames.includes(c.name));
+  const containers = [...(podSpec.initContainers ?? []), ...podSpec.containers]
+    .filter((c: any) => !containerNames || containerNames.includes(c.name));
   expect(containers.length).toBeGreaterThan(0);
   for (const container of containers) {
     const sc = container.securityContext ?? {};

@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { SEED_SETTINGS, webApp } from './fixtures';
 import { ConnectionBudget, PgBouncerDeployment, PgBouncerSidecar, PoolMode, SecretKeyRef } from '../../src';
 import { synthValidated } from '../helpers/synth';
-import { SEED_SETTINGS, webApp } from './fixtures';
 
 describe('ConnectionBudget', () => {
   test('the seed setup (3 pods x pool 20 against max_connections 100) fits', () => {

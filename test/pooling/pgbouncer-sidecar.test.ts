@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
+import { SEED_SETTINGS, webApp } from './fixtures';
 import { PgBouncerSidecar, ContainerImage } from '../../src';
 import { CONFIG_HASH_ANNOTATION } from '../../src/core/config-hash';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
-import { SEED_SETTINGS, webApp } from './fixtures';
 
 describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
   test('adds a probed, restricted PgBouncer container with its config and auth file', () => {
@@ -75,7 +75,9 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
       containers: [{ image: 'registry.example/worker:2.0.0', portNumber: 8080 }],
     });
     new PgBouncerSidecar(chart, 'Pooler', {
-      workload: web, authFile: userlist, image: ContainerImage.of('ghcr.io/cloudnative-pg/pgbouncer', '1.23.1'),
+      workload: web,
+      authFile: userlist,
+      image: ContainerImage.of('ghcr.io/cloudnative-pg/pgbouncer', '1.23.1'),
       settings: { ...SEED_SETTINGS, maxPreparedStatements: 200 },
     });
     const manifests = synthValidated(chart);

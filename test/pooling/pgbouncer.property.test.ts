@@ -1,14 +1,15 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
+import { webApp } from './fixtures';
 import { PgBouncerSidecar, PoolMode } from '../../src';
 import { awkwardStrings } from '../helpers/awkward';
 import { synthValidated } from '../helpers/synth';
-import { webApp } from './fixtures';
 
 /** Mostly valid values, sometimes not: both outcomes get exercised. */
 const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
   fc.option(fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 }), { nil: undefined, freq: 3 });
-const count = (min: number, max: number) => mostly(fc.integer({ min, max }), fc.oneof(fc.integer({ min: -5, max: min - 1 }), fc.double({ min: 0.1, max: 50, noNaN: true })));
+const notCount = (min: number) => fc.oneof(fc.integer({ min: -5, max: min - 1 }), fc.double({ min: 0.1, max: 50, noNaN: true }));
+const count = (min: number, max: number) => mostly(fc.integer({ min, max }), notCount(min));
 const duration = fc.integer({ min: 0, max: 10_000_000 }).map((ms) => Duration.millis(ms));
 
 const settings = fc.record({

@@ -1,5 +1,5 @@
-import { program } from './programs';
 import { runUnchecked, startService } from './processes';
+import { program } from './programs';
 
 export interface PgbenchTarget {
   readonly port: number;

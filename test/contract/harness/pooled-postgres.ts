@@ -1,11 +1,11 @@
 import { Duration, Testing } from 'cdk8s';
+import { PgbenchTarget } from './pgbench';
+import { PgBouncerProcess } from './pgbouncer';
+import { PostgresServer } from './postgres';
+import { run } from './processes';
+import { program } from './programs';
 import { PgBouncerSettings, PgBouncerVersion, PoolMode } from '../../../src';
 import { checkPgBouncerSettings, renderPgBouncerConfig } from '../../../src/pooling/pgbouncer-config';
-import { PgBouncerProcess } from './pgbouncer';
-import { PgbenchTarget } from './pgbench';
-import { PostgresServer } from './postgres';
-import { program } from './programs';
-import { run } from './processes';
 
 /** PostgreSQL 15 with max_connections = 100 and SCRAM over TCP, and PgBouncer in front of it. */
 export interface PooledPostgres {
