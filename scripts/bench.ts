@@ -8,11 +8,20 @@
  */
 import { execFileSync } from 'child_process';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
+
+/** The example stacks measured; each copy is one chart. */
+const EXAMPLES: Record<string, new (scope: Construct, id: string) => Chart> = {
+  'backup-schedules': BackupSchedulesChart,
+  'pooled-web-app': PooledWebAppChart,
+};
 
 type Mode = 'library' | 'raw';
 
 interface Measurement {
+  readonly example: string;
   readonly mode: Mode;
   readonly copies: number;
   readonly objects: number;
@@ -23,15 +32,15 @@ interface Measurement {
 
 type Builder = (app: App, copies: number) => void;
 
-function libraryBuilder(): Builder {
+function libraryBuilder(Example: (typeof EXAMPLES)[string]): Builder {
   return (app, copies) => {
-    for (let i = 0; i < copies; i++) new BackupSchedulesChart(app, `stack-${i}`);
+    for (let i = 0; i < copies; i++) new Example(app, `stack-${i}`);
   };
 }
 
 /** The manifests are produced before the clock starts: the baseline pays only for ApiObjects. */
-function rawBuilder(): Builder {
-  const manifests = Testing.synth(new BackupSchedulesChart(Testing.app(), 'template'));
+function rawBuilder(Example: (typeof EXAMPLES)[string]): Builder {
+  const manifests = Testing.synth(new Example(Testing.app(), 'template'));
   return (app, copies) => {
     for (let i = 0; i < copies; i++) {
       const chart = new Chart(app, `stack-${i}`);
@@ -41,14 +50,15 @@ function rawBuilder(): Builder {
 }
 
 /** Child process: build and synthesize in memory, then report. */
-function measure(mode: Mode, copies: number): Measurement {
-  const build = mode === 'library' ? libraryBuilder() : rawBuilder();
+function measure(example: string, mode: Mode, copies: number): Measurement {
+  const build = mode === 'library' ? libraryBuilder(EXAMPLES[example]) : rawBuilder(EXAMPLES[example]);
   const start = process.hrtime.bigint();
   const app = new App({ outdir: '/dev/null' });
   build(app, copies);
   const yaml = app.synthYaml();
   const totalMs = Number(process.hrtime.bigint() - start) / 1e6;
   return {
+    example,
     mode,
     copies,
     objects: (yaml.match(/^kind: /gm) ?? []).length,
@@ -58,22 +68,26 @@ function measure(mode: Mode, copies: number): Measurement {
   };
 }
 
-function runChild(mode: Mode, copies: number): Measurement {
-  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', mode, String(copies)], { encoding: 'utf8' });
+function runChild(example: string, mode: Mode, copies: number): Measurement {
+  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', example, mode, String(copies)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
 function main(): void {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    console.log(JSON.stringify(measure(args[1] as Mode, Number(args[2]))));
+    console.log(JSON.stringify(measure(args[1], args[2] as Mode, Number(args[3]))));
     return;
   }
   const counts = args.length > 0 ? args.map(Number) : [1, 10, 100];
-  console.log('example: backup-schedules (ScheduledBackup + CronJob per copy); synth in memory incl. validation');
+  for (const example of Object.keys(EXAMPLES)) benchExample(example, counts);
+}
+
+function benchExample(example: string, counts: number[]): void {
+  console.log(`\nexample: ${example}; synth in memory, construct validations included`);
   console.log('N     mode      objects  total ms  ms/stack  peak RSS MiB  heap used MiB');
   for (const copies of counts) {
-    const results = (['library', 'raw'] as Mode[]).map((mode) => runChild(mode, copies));
+    const results = (['library', 'raw'] as Mode[]).map((mode) => runChild(example, mode, copies));
     for (const r of results) {
       console.log(
         [String(r.copies).padEnd(5), r.mode.padEnd(9), String(r.objects).padStart(7), r.totalMs.toFixed(1).padStart(9),

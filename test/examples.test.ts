@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { synthValidated } from './helpers/synth';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
 describe('examples synthesize valid objects', () => {
   test('backup-schedules: one Schedule, rendered six-field for CNPG and five-field for the CronJob', () => {
@@ -13,5 +14,19 @@ describe('examples synthesize valid objects', () => {
     const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.image).toBe('docker.io/library/postgres:15.18-bookworm');
     expect(container.env).toEqual([{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'app-db-app', key: 'password' } } }]);
+  });
+});
+
+describe('pooled-web-app example', () => {
+  test('sidecars sized from PoolSizing fit the budget; the standalone pooler exports metrics', () => {
+    const chart = new PooledWebAppChart(Testing.app(), 'pooled-web-app');
+    const manifests = synthValidated(chart as Chart);
+    const kinds = manifests.map((m) => m.kind).sort();
+    expect(kinds).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
+    const webIni = manifests.find((m) => m.kind === 'ConfigMap' && m.data['pgbouncer.ini'].includes('myapp =')).data['pgbouncer.ini'];
+    // withHeadroom(4 cores, x5) = 45 connections over 3 pods
+    expect(webIni).toContain('default_pool_size = 15\n');
+    // No secret value anywhere: only references.
+    expect(JSON.stringify(manifests)).not.toMatch(/SCRAM-SHA-256\$|password=|:[^$@/]+@localhost/);
   });
 });

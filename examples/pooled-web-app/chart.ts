@@ -1,0 +1,63 @@
+import { Chart, ChartProps, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ConnectionBudget, PgBouncerDeployment, PgBouncerSidecar, PoolMode, PoolSizing, SecretKeyRef } from '../../src';
+
+/**
+ * The seed's web app behind PgBouncer sidecars, plus a shared standalone PgBouncer for reporting
+ * jobs, all checked against the database's connection budget at synth.
+ */
+export class PooledWebAppChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    // A 4-core server on SSD does useful work with 9 connections; PostgreSQL allows 100.
+    const budget = new ConnectionBudget(this, 'AppDb', { maxConnections: 100, serverName: 'PostgreSQL "app-db"' });
+    const replicas = 3;
+    const perPod = PoolSizing.perPod(PoolSizing.withHeadroom({ cpuCores: 4 }, 5), replicas); // 45 over 3 pods: 15
+
+    const secret = (name: string, key: string) => SecretKeyRef.of(kplus.Secret.fromSecretName(this, `${name}-${key}`, name), key);
+    const userlist = secret('pgbouncer-userlist', 'userlist.txt');
+
+    const web = new kplus.Deployment(this, 'Web', {
+      replicas,
+      containers: [{
+        name: 'app',
+        image: 'registry.example.com/tr-web:1.4.2',
+        portNumber: 4000,
+        resources: { cpu: { request: kplus.Cpu.millis(200) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+        securityContext: { user: 1000, group: 1000, readOnlyRootFilesystem: true },
+      }],
+    });
+    const pooler = new PgBouncerSidecar(this, 'WebPooler', {
+      workload: web,
+      authFile: userlist,
+      connectionBudget: budget,
+      settings: {
+        // Ecto wraps requests in transactions and uses no session state: transaction pooling is safe.
+        poolMode: PoolMode.TRANSACTION,
+        defaultPoolSize: perPod,
+        maxDbConnections: perPod,
+        databases: [{ name: 'myapp', host: 'app-db-rw.database.svc.cluster.local', dbname: 'myapp_production' }],
+      },
+    });
+    pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password: secret('app-db-app', 'password') });
+
+    new PgBouncerDeployment(this, 'ReportsPooler', {
+      authFile: userlist,
+      connectionBudget: budget,
+      settings: {
+        // Reports use session features (temporary tables): session pooling.
+        poolMode: PoolMode.SESSION,
+        defaultPoolSize: 10,
+        maxDbConnections: 10,
+        statsUsers: ['pgbouncer_stats'],
+        databases: [{ name: 'reports', host: 'app-db-ro.database.svc.cluster.local', dbname: 'myapp_production' }],
+      },
+      exporter: { user: 'pgbouncer_stats', password: secret('pgbouncer-stats', 'password') },
+    });
+
+    // Migrations connect directly, outside the poolers.
+    budget.addConsumer('migrations job', 2, 'direct, one at a time plus a lock watcher');
+  }
+}
