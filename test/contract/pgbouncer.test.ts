@@ -1,6 +1,7 @@
 import { pgbench, pgbenchInBackground } from './harness/pgbench';
+import { program } from './harness/programs';
 import { PooledPostgres, startPooledPostgres } from './harness/pooled-postgres';
-import { stopAllServices, waitFor } from './harness/processes';
+import { startService, stopAllServices, waitFor } from './harness/processes';
 
 jest.setTimeout(240_000);
 afterAll(stopAllServices);
@@ -62,5 +63,24 @@ describe('PgBouncer from rendered settings in front of PostgreSQL 15', () => {
     const after = pgbench(stack.pooled, 50, 5);
     console.log(`after restart, 50 clients: status ${after.status}, tps ${after.tps}, failed ${after.failedTransactions}`);
     expect([after.status, after.aborted, after.failedTransactions]).toEqual([0, false, 0]);
+  });
+
+  // Last: it shuts PgBouncer down.
+  test('SIGINT, what the preStop hook sends, lets an in-flight transaction commit before PgBouncer exits', async () => {
+    stack.server.query('CREATE TABLE IF NOT EXISTS shutdown_probe (id int)', 'app');
+    stack.server.query('GRANT ALL ON shutdown_probe TO app', 'app');
+    // GIVEN a transaction in flight through PgBouncer
+    const client = startService('psql', program('psql'), [
+      '-X', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(stack.pooled.port), '-U', 'app', '-d', 'app',
+      '-c', 'BEGIN; INSERT INTO shutdown_probe VALUES (1); SELECT pg_sleep(3); INSERT INTO shutdown_probe VALUES (2); COMMIT;',
+    ], { env: { PGPASSWORD: stack.pooled.password } });
+    await waitFor('the transaction to start', () => stack.server.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND pid <> pg_backend_pid()") === '1', 10_000);
+    // WHEN PgBouncer gets SIGINT (safe shutdown)
+    const bouncerPid = stack.bouncer.pid;
+    process.kill(bouncerPid, 'SIGINT');
+    // THEN the transaction completes, both rows are there, and PgBouncer exits afterwards
+    expect(await client.exited).toBe(0);
+    expect(stack.server.query('SELECT count(*) FROM shutdown_probe', 'app')).toBe('2');
+    await waitFor('PgBouncer to exit after the safe shutdown', () => !stack.bouncer.running, 15_000);
   });
 });

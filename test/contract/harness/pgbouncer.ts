@@ -29,6 +29,14 @@ export class PgBouncerProcess {
     return this.service.output;
   }
 
+  public get pid(): number {
+    return this.service.pid;
+  }
+
+  public get running(): boolean {
+    return this.service.running;
+  }
+
   private isListening(): boolean {
     return runUnchecked(program('pg_isready'), ['-h', '127.0.0.1', '-p', String(this.place.port), '-q'], { timeoutMs: 5_000 }).status === 0;
   }
