@@ -1,7 +1,7 @@
 import { pgbench, pgbenchInBackground } from './harness/pgbench';
-import { program } from './harness/programs';
 import { PooledPostgres, startPooledPostgres } from './harness/pooled-postgres';
 import { startService, stopAllServices, waitFor } from './harness/processes';
+import { program } from './harness/programs';
 
 jest.setTimeout(240_000);
 afterAll(stopAllServices);

@@ -1,4 +1,6 @@
-import { assertFinite, assertOneLine, assertUniqueKeys, ConfScalar, ConfSection, headerLines, RenderError } from './value';
+import { assertUniqueKeys, ConfScalar, ConfSection, headerLines, LiteralDialect, literalScalar, RenderError } from './value';
+
+const PGBACKREST: LiteralDialect = { program: 'pgBackRest', booleans: ['y', 'n'], allowEmpty: false };
 
 /**
  * Renders pgBackRest's ini dialect.
@@ -23,24 +25,8 @@ export function renderPgBackRestIni(file: string, sections: readonly ConfSection
         throw new RenderError(file, where, key, 'pgBackRest option names are lower-case words joined by "-"');
       }
       const values = Array.isArray(value) ? (value as readonly ConfScalar[]) : [value as ConfScalar];
-      for (const item of values) lines.push(`${key}=${pgbackrestScalar(file, where, item)}`);
+      for (const item of values) lines.push(`${key}=${literalScalar(file, where, item, PGBACKREST)}`);
     }
   }
   return lines.join('\n') + '\n';
-}
-
-function pgbackrestScalar(file: string, where: string, value: ConfScalar): string {
-  if (typeof value === 'boolean') return value ? 'y' : 'n';
-  if (typeof value === 'number') {
-    assertFinite(file, where, value);
-    return String(value);
-  }
-  assertOneLine(file, where, value);
-  if (value.trim() === '') {
-    throw new RenderError(file, where, value, 'pgBackRest rejects an empty value; leave the option out instead');
-  }
-  if (value !== value.trim()) {
-    throw new RenderError(file, where, value, 'pgBackRest trims whitespace at either end of a value; remove it');
-  }
-  return value;
 }

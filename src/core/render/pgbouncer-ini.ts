@@ -1,4 +1,6 @@
-import { assertFinite, assertOneLine, assertUniqueKeys, ConfScalar, ConfSection, headerLines, RenderError } from './value';
+import { assertOneLine, assertUniqueKeys, ConfScalar, ConfSection, headerLines, LiteralDialect, literalScalar, RenderError } from './value';
+
+const PGBOUNCER: LiteralDialect = { program: 'PgBouncer', booleans: ['1', '0'], allowEmpty: true };
 
 /**
  * Renders the ini dialect of PgBouncer (libusual's cf parser).
@@ -25,23 +27,10 @@ export function renderPgBouncerIni(file: string, sections: readonly ConfSection[
       if (Array.isArray(value)) {
         throw new RenderError(file, where, value, 'PgBouncer lists are one comma-separated value; join them first');
       }
-      lines.push(`${key} = ${pgbouncerScalar(file, where, value as ConfScalar)}`);
+      lines.push(`${key} = ${literalScalar(file, where, value as ConfScalar, PGBOUNCER)}`);
     }
   }
   return lines.join('\n') + '\n';
-}
-
-function pgbouncerScalar(file: string, where: string, value: ConfScalar): string {
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'number') {
-    assertFinite(file, where, value);
-    return String(value);
-  }
-  assertOneLine(file, where, value);
-  if (value !== value.trim()) {
-    throw new RenderError(file, where, value, 'PgBouncer trims whitespace at either end of a value; remove it');
-  }
-  return value;
 }
 
 /**
