@@ -5,3 +5,4 @@ export * from './core/secret-ref';
 export * from './core/image';
 export * from './core/schema-validation';
 export * from './pooling';
+export * from './backup';

@@ -9,6 +9,8 @@ export interface PostgresOptions {
   readonly conf?: string;
   /** Extra initdb arguments, e.g. ["--data-checksums"]. */
   readonly initdbArgs?: readonly string[];
+  /** Environment of the server (inherited by archive_command), e.g. PGBACKREST_* secrets. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -23,14 +25,19 @@ export class PostgresServer {
     run(program('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C', ...(options.initdbArgs ?? [])]);
     writeServiceFile(path.join(data, 'fragment.conf'), options.conf ?? '');
     fs.appendFileSync(path.join(data, 'postgresql.conf'), "\ninclude 'fragment.conf'\n");
-    const server = new PostgresServer(dir, data, await freePort());
+    const server = new PostgresServer(dir, data, await freePort(), options.env ?? {});
     await server.startProcess();
     return server;
   }
 
   private service!: Service;
 
-  private constructor(private readonly dir: { path: string; remove: () => void }, public readonly dataDir: string, public readonly port: number) {}
+  private constructor(
+    private readonly dir: { path: string; remove: () => void },
+    public readonly dataDir: string,
+    public readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   /** The socket directory; pass as host to libpq clients. */
   public get socketDir(): string {
@@ -61,11 +68,17 @@ export class PostgresServer {
     await this.startProcess();
   }
 
-  private async startProcess(): Promise<void> {
+  /** Fast shutdown, leaving the data directory in place (for a restore into it). */
+  public async shutdown(): Promise<void> {
+    await this.service.stop('SIGINT');
+  }
+
+  /** Starts the server again after `shutdown()`, waiting up to `timeoutMs` (recovery can take a while). */
+  public async startProcess(timeoutMs = 30_000): Promise<void> {
     this.service = startService('postgres', program('postgres'), [
       '-D', this.dataDir, '-c', `port=${this.port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${this.socketDir}`,
-    ]);
-    await waitFor('PostgreSQL to accept connections', () => this.isReady(), 30_000, this.service);
+    ], { env: this.env });
+    await waitFor('PostgreSQL to accept connections', () => this.isReady(), timeoutMs, this.service);
   }
 
   /** Fast shutdown (SIGINT), then removes the directory. */
