@@ -6,3 +6,4 @@ export * from './core/image';
 export * from './core/schema-validation';
 export * from './pooling';
 export * from './backup';
+export * from './core/scheduled-job-options';

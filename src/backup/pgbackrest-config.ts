@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
+import { PgBackRestSettings } from './pgbackrest-settings';
+import { S3KeyType } from './repository';
 import { checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
 import { renderPgBackRestIni } from '../core/render/pgbackrest-ini';
 import { ConfEntry, ConfSection, RenderError } from '../core/render/value';
 import { SecretKeyRef } from '../core/secret-ref';
-import { PgBackRestSettings } from './pgbackrest-settings';
-import { S3KeyType } from './repository';
 
 /** Where the PostgreSQL data directory is, seen from the process that reads the file. */
 export interface PgBackRestPgPlacement {
@@ -67,8 +67,7 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
     const at = `settings.repositories[${i}]`;
     const o = repo.options;
     if (!o?.retentionFull) throw propError(scope, `${at}.retentionFull`, undefined, 'say how many full backups to keep: FullRetention.count(n) or FullRetention.time(age)');
-    if (o.retentionFull.type === 'count') checkInteger(scope, `${at}.retentionFull`, o.retentionFull.value, 1, 9999999);
-    else if (!(o.retentionFull.value >= 1) || !Number.isInteger(o.retentionFull.value)) {
+    if (o.retentionFull.type === 'count') {checkInteger(scope, `${at}.retentionFull`, o.retentionFull.value, 1, 9999999);} else if (!(o.retentionFull.value >= 1) || !Number.isInteger(o.retentionFull.value)) {
       throw propError(scope, `${at}.retentionFull`, o.retentionFull.value, 'time retention is whole days, at least 1');
     }
     checkInteger(scope, `${at}.retentionDiff`, o.retentionDiff, 1, 9999999);

@@ -16,7 +16,17 @@ export function configHash(contents: readonly string[]): string {
  * changed by `addX()` calls after construction still change the hash and roll the pods.
  */
 export function annotateConfigHash(podMetadata: ApiObjectMetadataDefinition, contents: () => readonly string[]): void {
-  const lazy = Lazy.any({ produce: () => configHash(contents()) });
-  // Annotations are typed as strings, but cdk8s resolves Lazy values anywhere in the manifest.
-  podMetadata.addAnnotation(CONFIG_HASH_ANNOTATION, lazy as unknown as string);
+  // Several sidecars may configure one pod: the annotation hashes all of their files.
+  let sources = SOURCES.get(podMetadata);
+  if (!sources) {
+    const all: Array<() => readonly string[]> = [];
+    SOURCES.set(podMetadata, all);
+    sources = all;
+    const lazy = Lazy.any({ produce: () => configHash(all.flatMap((source) => source())) });
+    // Annotations are typed as strings, but cdk8s resolves Lazy values anywhere in the manifest.
+    podMetadata.addAnnotation(CONFIG_HASH_ANNOTATION, lazy as unknown as string);
+  }
+  sources.push(contents);
 }
+
+const SOURCES = new WeakMap<ApiObjectMetadataDefinition, Array<() => readonly string[]>>();

@@ -51,7 +51,8 @@ export class SecretKeyRef {
 
   /**
    * Projects this key alone into `directory/fileName` of `container` through a read-only Secret
-   * volume, and returns the file's path.
+   * volume, and returns the file's path. The directory holds only this file: give each file its
+   * own directory (two volumes cannot share a mount path).
    * @param scope construct that owns the volume (any construct in the workload's chart)
    */
   public mountAsFile(scope: Construct, container: kplus.Container, directory: string, fileName: string, options: SecretFileOptions = {}): string {
@@ -59,7 +60,8 @@ export class SecretKeyRef {
       throw propError(scope, 'mountAsFile', `${directory} ${fileName}`, 'give an absolute directory and a plain file name');
     }
     const name = dnsLabel('secret', this.secret.name, this.key);
-    const volume = kplus.Volume.fromSecret(scope, name, this.secret, {
+    // One volume per secret key and scope, reused when a second container mounts the same file.
+    const volume = (scope.node.tryFindChild(name) as kplus.Volume | undefined) ?? kplus.Volume.fromSecret(scope, name, this.secret, {
       name,
       items: { [this.key]: { path: fileName, mode: options.mode ?? 0o440 } },
     });

@@ -91,10 +91,10 @@ export function addPgBouncerToPod(
     listenAddress: '*',
     listenPort: port,
     authFile: volume('/etc/pgbouncer/auth', 'userlist.txt', options.authFile)!,
-    clientTlsCertFile: volume('/etc/pgbouncer/client-tls', 'tls.crt', tls?.certificate),
-    clientTlsKeyFile: volume('/etc/pgbouncer/client-tls', 'tls.key', tls?.privateKey),
-    clientTlsCaFile: volume('/etc/pgbouncer/client-tls', 'ca.crt', tls?.ca),
-    serverTlsCaFile: volume('/etc/pgbouncer/server-tls', 'ca.crt', options.settings.serverTls?.ca),
+    clientTlsCertFile: volume('/etc/pgbouncer/client-tls/cert', 'tls.crt', tls?.certificate),
+    clientTlsKeyFile: volume('/etc/pgbouncer/client-tls/key', 'tls.key', tls?.privateKey),
+    clientTlsCaFile: volume('/etc/pgbouncer/client-tls/ca', 'ca.crt', tls?.ca),
+    serverTlsCaFile: volume('/etc/pgbouncer/server-tls/ca', 'ca.crt', options.settings.serverTls?.ca),
   };
   const renderIni = () => renderPgBouncerConfig(scope, settings(), place);
   renderIni(); // fail at construction, not at synth, on values the ini cannot hold

@@ -24,4 +24,13 @@ describe('config hash', () => {
     const [manifest] = Testing.synth(chart);
     expect(manifest.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(['listen_port = 6432\n', 'max_client_conn = 1000\n']));
   });
+
+  test('two sidecars on one pod both count', () => {
+    const chart = Testing.chart();
+    const pod = new ApiObject(chart, 'Pod', { apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'c', image: 'i:1' }] } });
+    annotateConfigHash(pod.metadata, () => ['pgbouncer.ini\n']);
+    annotateConfigHash(pod.metadata, () => ['pgbackrest.conf\n']);
+    const [manifest] = Testing.synth(chart);
+    expect(manifest.metadata.annotations[CONFIG_HASH_ANNOTATION]).toBe(configHash(['pgbouncer.ini\n', 'pgbackrest.conf\n']));
+  });
 });

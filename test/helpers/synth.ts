@@ -26,6 +26,36 @@ export function assertValidObject(manifest: any): void {
   const Model = coreModel(apiVersion, kind);
   // kubernetes-models throws with the JSON pointer and reason on a type or required-field error.
   new Model(manifest).validate();
+  const pod = podSpecOf(manifest);
+  if (pod) assertPodIsConsistent(`${kind} ${manifest.metadata?.name}`, pod);
+}
+
+function podSpecOf(manifest: any): any {
+  return manifest.kind === 'Pod' ? manifest.spec
+    : manifest.kind === 'CronJob' ? manifest.spec.jobTemplate.spec.template.spec
+      : manifest.spec?.template?.spec;
+}
+
+/**
+ * What the API server rejects but the schemas cannot say: duplicate volume, container or port
+ * names, two mounts on one path, and mounts of volumes the pod does not have.
+ */
+function assertPodIsConsistent(what: string, pod: any): void {
+  const unique = (label: string, names: string[]) => {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) throw new Error(`${what}: duplicate ${label} "${dup}"`);
+  };
+  const volumes = (pod.volumes ?? []).map((v: any) => v.name);
+  unique('volume', volumes);
+  const containers = [...(pod.initContainers ?? []), ...pod.containers];
+  unique('container', containers.map((c: any) => c.name));
+  for (const c of containers) {
+    unique(`mount path in ${c.name}`, (c.volumeMounts ?? []).map((m: any) => m.mountPath));
+    unique(`port name in ${c.name}`, (c.ports ?? []).filter((p: any) => p.name).map((p: any) => p.name));
+    for (const m of c.volumeMounts ?? []) {
+      if (!volumes.includes(m.name)) throw new Error(`${what}: ${c.name} mounts unknown volume "${m.name}"`);
+    }
+  }
 }
 
 function coreModel(apiVersion: string, kind: string): new (data: any) => { validate(): void } {

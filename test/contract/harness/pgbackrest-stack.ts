@@ -1,14 +1,14 @@
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { BackupRepository, FullRetention, PgBackRestSettings, SecretKeyRef, WalArchiving } from '../../../src';
-import { renderPostgresConf } from '../../../src/core/render/postgres-conf';
-import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../../src/backup/pgbackrest-config';
 import { freePort } from './ports';
 import { PostgresServer } from './postgres';
-import { program } from './programs';
 import { run, runUnchecked, Service, serviceTempDir, startService, waitFor, writeServiceFile } from './processes';
+import { program } from './programs';
 import { makeTestPki } from './tls';
+import { BackupRepository, FullRetention, PgBackRestSettings, SecretKeyRef, WalArchiving } from '../../../src';
+import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../../src/backup/pgbackrest-config';
+import { renderPostgresConf } from '../../../src/core/render/postgres-conf';
 
 export interface BackupStackOptions {
   /** Full backups kept. */

@@ -1,0 +1,155 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { pgDumpScript } from './pg-dump-script';
+import { checkInteger, checkText } from '../core/checks';
+import { annotateConfigHash } from '../core/config-hash';
+import { propError } from '../core/errors';
+import { ContainerImage, ImageCatalog } from '../core/image';
+import { Schedule } from '../core/schedule';
+import { scheduledJob } from '../core/scheduled-job';
+import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { SecretKeyRef } from '../core/secret-ref';
+
+/** pg_dump's archive formats that pg_restore can list and restore selectively. */
+export class DumpFormat {
+  /** One compressed file. */
+  public static readonly CUSTOM = new DumpFormat('custom');
+  /** A directory of files; dumps and restores in parallel (`jobs`). */
+  public static readonly DIRECTORY = new DumpFormat('directory');
+
+  private constructor(
+    /** `--format`. */
+    public readonly value: string,
+  ) {}
+}
+
+/** Where dumps are kept. */
+export class DumpStorage {
+  /** An existing PersistentVolumeClaim. */
+  public static existingClaim(claimName: string): DumpStorage {
+    return new DumpStorage(claimName);
+  }
+
+  /** A new claim made by the construct. */
+  public static newClaim(size: Size, storageClassName?: string): DumpStorage {
+    return new DumpStorage(undefined, size, storageClassName);
+  }
+
+  private constructor(
+    public readonly claimName?: string,
+    public readonly size?: Size,
+    public readonly storageClassName?: string,
+  ) {}
+}
+
+/** The database to dump. */
+export interface PgDumpConnection {
+  readonly host: string;
+  /** @default 5432 */
+  readonly port?: number;
+  readonly database: string;
+  readonly user: string;
+  /** The user's password, delivered as `PGPASSWORD`. */
+  readonly password: SecretKeyRef;
+}
+
+/** Props of `PgDumpBackup`. */
+export interface PgDumpBackupProps extends ScheduledJobOptions {
+  readonly connection: PgDumpConnection;
+  readonly storage: DumpStorage;
+  /**
+   * @default Schedule.cron({ minute: '0', hour: '3' }) (daily 03:00)
+   */
+  readonly schedule?: Schedule;
+  /** @default DumpFormat.CUSTOM */
+  readonly format?: DumpFormat;
+  /**
+   * Parallel dump jobs (directory format only).
+   * @default 1
+   */
+  readonly jobs?: number;
+  /**
+   * Compression level 0-9.
+   * @default 6
+   */
+  readonly compressionLevel?: number;
+  /**
+   * Newest dumps kept on the volume.
+   * @default 7
+   */
+  readonly keep?: number;
+  /**
+   * Image with pg_dump and pg_restore of the server's major version or newer.
+   * @default ImageCatalog.POSTGRES
+   */
+  readonly image?: ContainerImage;
+  /** @default 999 */
+  readonly runAsUser?: number;
+}
+
+const DUMP_DIR = '/backups';
+const SCRIPT_DIR = '/opt/pg-dump';
+
+/**
+ * Logical backups with pg_dump on a schedule. Each dump is checked with `pg_restore --list`
+ * before older ones are pruned, so an unreadable dump fails the job instead of silently
+ * replacing good ones.
+ */
+export class PgDumpBackup extends Construct {
+  public readonly cronJob: kplus.CronJob;
+  /** The script the job runs. */
+  public readonly script: string;
+
+  constructor(scope: Construct, id: string, props: PgDumpBackupProps) {
+    super(scope, id);
+    const c = props.connection;
+    checkText(this, 'connection.host', c.host);
+    checkInteger(this, 'connection.port', c.port, 1, 65535);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(c.database ?? '')) {
+      throw propError(this, 'connection.database', c.database, 'letters, digits, "_" and "-" (the name also names the dump files)');
+    }
+    checkText(this, 'connection.user', c.user);
+    const format = props.format ?? DumpFormat.CUSTOM;
+    const jobs = props.jobs ?? 1;
+    checkInteger(this, 'jobs', jobs, 1, 64);
+    if (jobs > 1 && format !== DumpFormat.DIRECTORY) {
+      throw propError(this, 'jobs', jobs, 'pg_dump runs in parallel only with DumpFormat.DIRECTORY');
+    }
+    const compressionLevel = props.compressionLevel ?? 6;
+    checkInteger(this, 'compressionLevel', compressionLevel, 0, 9);
+    const keep = props.keep ?? 7;
+    checkInteger(this, 'keep', keep, 1, 1000);
+    const user = props.runAsUser ?? 999;
+
+    this.script = pgDumpScript({ directory: DUMP_DIR, prefix: c.database, format: format.value as 'custom' | 'directory', jobs, compressionLevel, keep, scratch: '/tmp' });
+    const scripts = new kplus.ConfigMap(this, 'Script', { data: { 'pg-dump.sh': this.script } });
+    const claim = props.storage.claimName
+      ? kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', props.storage.claimName)
+      : new kplus.PersistentVolumeClaim(this, 'Claim', {
+        storage: props.storage.size,
+        storageClassName: props.storage.storageClassName,
+        accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      });
+
+    this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '3' }), { activeDeadline: Duration.hours(4), ...props }, {
+      name: 'pg-dump',
+      image: (props.image ?? ImageCatalog.POSTGRES).reference,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: ['/bin/bash', `${SCRIPT_DIR}/pg-dump.sh`],
+      resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+      volumeMounts: [
+        { path: SCRIPT_DIR, volume: kplus.Volume.fromConfigMap(this, 'ScriptVolume', scripts, { name: 'script' }), readOnly: true },
+        { path: DUMP_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'Dumps', claim, { name: 'dumps' }) },
+        { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp') },
+      ],
+    }, `pg_dump of database ${c.database}`, user);
+    const work = this.cronJob.initContainers[0] ?? this.cronJob.containers[0];
+    work.env.addVariable('PGHOST', kplus.EnvValue.fromValue(c.host));
+    work.env.addVariable('PGPORT', kplus.EnvValue.fromValue(String(c.port ?? 5432)));
+    work.env.addVariable('PGDATABASE', kplus.EnvValue.fromValue(c.database));
+    work.env.addVariable('PGUSER', kplus.EnvValue.fromValue(c.user));
+    c.password.addToEnv(work, 'PGPASSWORD');
+    annotateConfigHash(this.cronJob.podMetadata, () => [this.script]);
+  }
+}

@@ -1,0 +1,115 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkPgBackRestSettings, renderPgBackRestConfig } from './pgbackrest-config';
+import { mountTls, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
+import { PgBackRestSettings } from './pgbackrest-settings';
+import { PgBackRestTls } from './pgbackrest-tls';
+import { checkInteger, checkText } from '../core/checks';
+import { ContainerImage, ImageCatalog } from '../core/image';
+import { Schedule } from '../core/schedule';
+import { scheduledJob } from '../core/scheduled-job';
+import { ScheduledJobOptions } from '../core/scheduled-job-options';
+
+/** Props of `PgBackRestBackups`. */
+export interface PgBackRestBackupsProps extends ScheduledJobOptions {
+  readonly settings: PgBackRestSettings;
+  /**
+   * DNS name of the database pod running `PgBackRestServerSidecar`, e.g. `app-db-0.app-db`
+   * (the primary, or a standby with `backupStandby`).
+   */
+  readonly databaseHost: string;
+  /** @default 8432 */
+  readonly serverPort?: number;
+  /** PGDATA as the database pod sees it (pgBackRest checks it remotely). */
+  readonly dataDirectory: string;
+  /** @default 5432 */
+  readonly postgresPort?: number;
+  /**
+   * The socket directory inside the database pod, when the sidecar shares it.
+   * @default - TCP to localhost inside the database pod
+   */
+  readonly socketDirectory?: string;
+  /** The client certificate (its common name must be allowed by the server) and the CA of the server. */
+  readonly tls: PgBackRestTls;
+  /**
+   * Full backups.
+   * @default Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }) (Sundays 02:00)
+   */
+  readonly full?: Schedule;
+  /**
+   * Differential backups (changes since the last full).
+   * @default - none
+   */
+  readonly differential?: Schedule;
+  /**
+   * Incremental backups (changes since the last backup of any type).
+   * @default Schedule.cron({ minute: '0', hour: '2', weekDay: 'MON-SAT' })
+   */
+  readonly incremental?: Schedule;
+  /**
+   * The posix repository volume, when a repository is posix.
+   * @default - none
+   */
+  readonly repositoryVolume?: kplus.Volume;
+  /** @default ImageCatalog.PGBACKREST */
+  readonly image?: ContainerImage;
+  /** @default 999 */
+  readonly runAsUser?: number;
+}
+
+/**
+ * Scheduled pgBackRest backups: one CronJob per backup type (full, differential, incremental),
+ * each reaching the database through its pgBackRest TLS server. A run creates the stanza when it
+ * is missing, backs up, and expires what retention no longer needs; with `failureWebhook` a
+ * failed run is posted to the webhook.
+ */
+export class PgBackRestBackups extends Construct {
+  /** The CronJobs by backup type (`full`, `diff`, `incr`). */
+  public readonly cronJobs: { [type: string]: kplus.CronJob } = {};
+  public readonly configMap: kplus.ConfigMap;
+
+  constructor(scope: Construct, id: string, props: PgBackRestBackupsProps) {
+    super(scope, id);
+    checkPgBackRestSettings(this, props.settings);
+    checkText(this, 'databaseHost', props.databaseHost);
+    checkInteger(this, 'serverPort', props.serverPort, 1, 65535);
+    const user = props.runAsUser ?? 999;
+    this.configMap = new kplus.ConfigMap(this, 'Config');
+
+    const schedules: Array<[string, string, Schedule | undefined]> = [
+      ['full', 'Full', props.full ?? Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' })],
+      ['diff', 'Differential', props.differential],
+      ['incr', 'Incremental', props.incremental ?? Schedule.cron({ minute: '0', hour: '2', weekDay: 'MON-SAT' })],
+    ];
+    let configText: string | undefined;
+    for (const [type, name, schedule] of schedules) {
+      if (!schedule) continue;
+      const child = new Construct(this, name);
+      const stanza = `--stanza=${props.settings.stanza}`;
+      const config = `--config=${PGBACKREST_PATHS.configFile}`;
+      const job = scheduledJob(child, schedule, { activeDeadline: Duration.hours(6), ...props }, {
+        name: 'backup',
+        image: (props.image ?? ImageCatalog.PGBACKREST).reference,
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        // stanza-create is idempotent: the first run of a new cluster creates the stanza.
+        command: ['/bin/sh', '-c', `pgbackrest ${config} ${stanza} stanza-create && exec pgbackrest ${config} ${stanza} --type=${type} backup`],
+        resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
+      }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user);
+      const work = job.initContainers[0] ?? job.containers[0];
+      wirePgBackRest(child, work, props.settings, this.configMap, props.repositoryVolume);
+      const tls = mountTls(child, work, props.tls);
+      configText ??= renderPgBackRestConfig(this, props.settings, {
+        ...podPlacement(props.settings),
+        pg: {
+          path: props.dataDirectory,
+          port: props.postgresPort ?? 5432,
+          socketPath: props.socketDirectory,
+          tlsHost: { host: props.databaseHost, port: props.serverPort ?? 8432, ...tls },
+        },
+      });
+      this.cronJobs[type] = job;
+    }
+    if (configText) this.configMap.addData('pgbackrest.conf', configText);
+  }
+}

@@ -1,0 +1,104 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDuration, checkInteger } from './checks';
+import { propError } from './errors';
+import { ImageCatalog } from './image';
+import { Schedule } from './schedule';
+import { ScheduledJobOptions } from './scheduled-job-options';
+import { restrictedContainerSecurity } from './security';
+
+/** Where the work container leaves its exit code for the notifier. */
+const STATUS_DIR = '/run/job-status';
+
+/**
+ * The notifier: reads the work's exit code, posts the failure to the webhook, and exits with the
+ * same code so the Job still fails. POSIX sh (busybox in the curl image); prints no secret.
+ */
+export const NOTIFIER_SCRIPT = `set -eu
+code=$(cat "$JOB_STATUS_FILE" 2>/dev/null || echo 127)
+if [ "$code" -ne 0 ]; then
+  text="$JOB_DESCRIPTION failed with exit code $code (pod $POD_NAME)"
+  printf '{"text":"%s"}' "$text" > /tmp/payload.json
+  if ! curl -fsS --max-time 20 -X POST -H 'Content-Type: application/json' --data @/tmp/payload.json "$WEBHOOK_URL" > /dev/null; then
+    echo "could not post the failure to the webhook" >&2
+  fi
+fi
+exit "$code"
+`;
+
+/**
+ * A CronJob for library work (backups, dumps, restore tests): Forbid concurrency, its own
+ * ServiceAccount without an API token, restricted security, and, when a webhook is given, the
+ * work runs as an init container whose exit code a notifier container reports.
+ */
+export function scheduledJob(
+  scope: Construct,
+  schedule: Schedule,
+  options: ScheduledJobOptions,
+  work: kplus.ContainerProps,
+  description: string,
+  runAsUser: number,
+): kplus.CronJob {
+  checkInteger(scope, 'backoffLimit', options.backoffLimit, 0, 100);
+  checkInteger(scope, 'successfulJobsRetained', options.successfulJobsRetained, 0, 100);
+  checkInteger(scope, 'failedJobsRetained', options.failedJobsRetained, 0, 100);
+  checkDuration(scope, 'activeDeadline', options.activeDeadline);
+  if (options.timeZone !== undefined && !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(options.timeZone)) {
+    throw propError(scope, 'timeZone', options.timeZone, 'an IANA time zone name such as "Europe/Berlin" or "UTC"');
+  }
+  let cron;
+  try {
+    cron = schedule.toCron();
+  } catch (e) {
+    throw propError(scope, 'schedule', schedule.toCnpg(), (e as Error).message);
+  }
+  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { automountToken: false });
+  const job = new kplus.CronJob(scope, 'Resource', {
+    schedule: cron,
+    timeZone: options.timeZone,
+    concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+    startingDeadline: Duration.minutes(30),
+    successfulJobsRetained: options.successfulJobsRetained ?? 3,
+    failedJobsRetained: options.failedJobsRetained ?? 3,
+    backoffLimit: options.backoffLimit ?? 1,
+    activeDeadline: options.activeDeadline,
+    serviceAccount,
+    automountServiceAccountToken: false,
+    securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
+  });
+  const security = restrictedContainerSecurity(runAsUser);
+  if (!options.failureWebhook) {
+    job.addContainer({ ...work, securityContext: security });
+    return job;
+  }
+  if (/["\\\n]/.test(description)) throw propError(scope, 'description', description, 'no quotes, backslashes or line breaks (it goes into JSON)');
+  const status = kplus.Volume.fromEmptyDir(scope, 'JobStatus', 'job-status');
+  const command = [...(work.command ?? []), ...(work.args ?? [])];
+  if (command.length === 0) throw propError(scope, 'work.command', undefined, 'a notified job needs an explicit command');
+  job.addInitContainer({
+    ...work,
+    // Run the work, keep its exit code for the notifier, and let the pod go on to it.
+    command: ['/bin/sh', '-c', `"$@"; echo $? > ${STATUS_DIR}/exit-code`, 'job'],
+    args: command,
+    securityContext: security,
+    volumeMounts: [...(work.volumeMounts ?? []), { path: STATUS_DIR, volume: status }],
+  });
+  const notifier = job.addContainer({
+    name: 'notify',
+    image: (options.notifierImage ?? ImageCatalog.CURL).reference,
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    command: ['/bin/sh', '-c', NOTIFIER_SCRIPT],
+    resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(16), limit: Size.mebibytes(32) } },
+    securityContext: security,
+    volumeMounts: [
+      { path: STATUS_DIR, volume: status, readOnly: true },
+      { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, 'NotifierTmp', 'notifier-tmp') },
+    ],
+  });
+  notifier.env.addVariable('JOB_STATUS_FILE', kplus.EnvValue.fromValue(`${STATUS_DIR}/exit-code`));
+  notifier.env.addVariable('JOB_DESCRIPTION', kplus.EnvValue.fromValue(description));
+  notifier.env.addVariable('POD_NAME', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME));
+  options.failureWebhook.addToEnv(notifier, 'WEBHOOK_URL');
+  return job;
+}

@@ -1,0 +1,109 @@
+import { Testing, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { backupChart } from './fixtures';
+import { BackupRepository, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, Schedule, SecretKeyRef } from '../../src';
+import { expectRestricted } from '../helpers/pod-security';
+import { synthValidated } from '../helpers/synth';
+
+// Real secret values exist in the program (in a chart the user keeps elsewhere) ...
+const VALUES = {
+  s3Key: 'AKIAEXAMPLEKEY12345',
+  s3Secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  passphrase: 'correct horse battery staple',
+  webhook: 'https://hooks.slack.example/services/T000/B000/XXXXSECRET',
+};
+
+function stack() {
+  const secretsChart = Testing.chart();
+  const secret = (name: string, data: Record<string, string>) => new kplus.Secret(secretsChart, name, { metadata: { name }, stringData: data });
+  const s3 = secret('pgbackrest-s3', { 'key': VALUES.s3Key, 'key-secret': VALUES.s3Secret });
+  const cipher = secret('pgbackrest-cipher', { passphrase: VALUES.passphrase });
+  const hook = secret('backup-webhook', { url: VALUES.webhook });
+
+  const { chart, clientTls, serverTls } = backupChart();
+  const settings = {
+    stanza: 'app-db',
+    repositories: [BackupRepository.s3(
+      { bucket: 'acme-backups', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', credentials: { accessKeyId: SecretKeyRef.of(s3, 'key'), secretAccessKey: SecretKeyRef.of(s3, 'key-secret') } },
+      { retentionFull: FullRetention.count(4), cipherPassphrase: SecretKeyRef.of(cipher, 'passphrase') },
+    )],
+  };
+  const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'Data', kplus.PersistentVolumeClaim.fromClaimName(chart, 'DataClaim', 'pgdata-app-db-0'));
+  const db = new kplus.StatefulSet(chart, 'Db', {
+    securityContext: { user: 999, group: 999, fsGroup: 999 },
+    containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, volumeMounts: [{ path: '/var/lib/postgresql/data', volume: data }] }],
+  });
+  const server = new PgBackRestServerSidecar(chart, 'BackupServer', {
+    workload: db, settings, dataDirectory: '/var/lib/postgresql/data/pgdata', dataVolume: data, dataVolumeMountPath: '/var/lib/postgresql/data', tls: serverTls,
+  });
+  server.configureDatabaseContainer(db.containers[0]);
+  const backups = new PgBackRestBackups(chart, 'Backups', {
+    settings,
+    databaseHost: 'app-db-0.app-db',
+    dataDirectory: '/var/lib/postgresql/data/pgdata',
+    tls: clientTls,
+    differential: Schedule.cron({ minute: '0', hour: '14', weekDay: 'WED' }),
+    timeZone: 'Europe/Berlin',
+    failureWebhook: SecretKeyRef.of(hook, 'url'),
+  });
+  return { chart, server, backups, secretsChart };
+}
+
+describe('a synthesized backup stack', () => {
+  test('holds no key, passphrase or webhook URL anywhere in its YAML', () => {
+    const { chart } = stack();
+    const yaml = Yaml.stringify(...synthValidated(chart));
+    for (const value of Object.values(VALUES)) expect(yaml).not.toContain(value);
+    expect(yaml).not.toMatch(/repo\d-s3-key=|cipher-pass=|hooks\.slack/);
+    // and each secret reaches its container by reference
+    expect(yaml).toContain('name: PGBACKREST_REPO1_S3_KEY\n');
+    expect(yaml).toContain('name: PGBACKREST_REPO1_CIPHER_PASS\n');
+    expect(yaml).toContain('name: WEBHOOK_URL\n');
+  });
+
+  test('CronJobs: seed schedules, Forbid, history, deadline, time zone, ServiceAccount without token, notifier', () => {
+    const { chart } = stack();
+    const manifests = synthValidated(chart);
+    const cronJobs = manifests.filter((m) => m.kind === 'CronJob');
+    expect(cronJobs.map((c) => c.spec.schedule)).toEqual(['0 2 * * SUN', '0 14 * * WED', '0 2 * * MON-SAT']);
+    for (const cronJob of cronJobs) {
+      expect(cronJob.spec).toMatchObject({ concurrencyPolicy: 'Forbid', timeZone: 'Europe/Berlin', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
+      expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 21600 });
+      const pod = cronJob.spec.jobTemplate.spec.template.spec;
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.serviceAccountName).toMatch(/serviceaccount/);
+      expect(pod.initContainers[0].command).toEqual(['/bin/sh', '-c', '"$@"; echo $? > /run/job-status/exit-code', 'job']);
+      expect(pod.initContainers[0].args[2]).toMatch(/stanza-create && exec pgbackrest --config=\/etc\/pgbackrest\/conf\/pgbackrest.conf --stanza=app-db --type=(full|diff|incr) backup$/);
+      expect(pod.containers[0].name).toBe('notify');
+      expectRestricted(pod);
+    }
+    const accounts = manifests.filter((m) => m.kind === 'ServiceAccount');
+    expect(accounts).toHaveLength(3);
+    for (const account of accounts) expect(account.automountServiceAccountToken).toBe(false);
+  });
+
+  test('the job config reaches the database through its TLS server; the sidecar serves it', () => {
+    const { chart } = stack();
+    const manifests = synthValidated(chart);
+    const configs = manifests.filter((m) => m.kind === 'ConfigMap').map((m) => m.data['pgbackrest.conf']);
+    const [serverConf, jobConf] = configs;
+    expect(serverConf).toContain('tls-server-address=*\ntls-server-port=8432\ntls-server-ca-file=/etc/pgbackrest/tls/ca/ca.crt\n');
+    expect(serverConf).toContain('tls-server-auth=pgbackrest-backup=app-db\n');
+    expect(jobConf).toContain('[app-db]\npg1-path=/var/lib/postgresql/data/pgdata\npg1-port=5432\npg1-host=app-db-0.app-db\npg1-host-type=tls\npg1-host-port=8432\n');
+    const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);
+    // the database container got the config and secrets for archive_command
+    expect(db.containers[0].env.map((e: any) => e.name)).toEqual(['PGBACKREST_REPO1_S3_KEY', 'PGBACKREST_REPO1_S3_KEY_SECRET', 'PGBACKREST_REPO1_CIPHER_PASS']);
+    expectRestricted(db, ['pgbackrest-server']);
+  });
+
+  test('a posix repository without its volume is refused', () => {
+    const { chart, clientTls } = backupChart();
+    expect(() => new PgBackRestBackups(chart, 'B', {
+      settings: { stanza: 'main', repositories: [BackupRepository.posix({ retentionFull: FullRetention.count(2) })] },
+      databaseHost: 'db-0.db',
+      dataDirectory: '/data',
+      tls: clientTls,
+    })).toThrow('[test/B/Full] repositoryVolume: got undefined; a posix repository lives on a volume');
+  });
+});
