@@ -31,7 +31,8 @@ export function podPlacement(settings: PgBackRestSettings): Omit<PgBackRestPlace
  * env, GCS key files, the posix repository volume, and writable lock and spool directories.
  */
 export function wirePgBackRest(scope: Construct, container: kplus.Container, settings: PgBackRestSettings, configMap: kplus.ConfigMap, repositoryVolume?: kplus.Volume): void {
-  container.mount(PGBACKREST_PATHS.configDir, volumeOnce(scope, 'PgBackRestConfig', () => kplus.Volume.fromConfigMap(scope, 'PgBackRestConfig', configMap, { name: 'pgbackrest-config' })), { readOnly: true });
+  const config = volumeOnce(scope, 'PgBackRestConfig', () => kplus.Volume.fromConfigMap(scope, 'PgBackRestConfig', configMap, { name: 'pgbackrest-config' }));
+  container.mount(PGBACKREST_PATHS.configDir, config, { readOnly: true });
   container.mount(PGBACKREST_PATHS.spool, volumeOnce(scope, 'PgBackRestSpool', () => kplus.Volume.fromEmptyDir(scope, 'PgBackRestSpool', 'pgbackrest-spool')));
   container.mount('/tmp', volumeOnce(scope, 'Tmp', () => kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp')));
   for (const secret of pgbackrestSecretEnv(settings)) secret.value.addToEnv(container, secret.name);

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { RecoveryAction, RecoveryTarget, WalArchiving } from '../../src';
 import { BackupStack, ok } from './harness/pgbackrest-stack';
 import { stopAllServices, waitFor } from './harness/processes';
@@ -78,7 +79,7 @@ describe('an encrypted repository whose passphrase exists only in the environmen
     expect(info.cipher).toBe('aes-256-cbc');
     expect(info.backup).toHaveLength(1);
     for (const file of [stack.dbConf, stack.jobConf]) {
-      expect(require('fs').readFileSync(file, 'utf8')).not.toContain(PASSPHRASE);
+      expect(fs.readFileSync(file, 'utf8')).not.toContain(PASSPHRASE);
     }
     // Without the environment variable pgBackRest cannot even read the repository's info.
     const { PGBACKREST_REPO1_CIPHER_PASS, ...withoutPass } = stack.env;
