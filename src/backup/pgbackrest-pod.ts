@@ -30,7 +30,13 @@ export function podPlacement(settings: PgBackRestSettings): Omit<PgBackRestPlace
  * Gives a container what pgBackRest needs: the config, the repository secrets as `PGBACKREST_*`
  * env, GCS key files, the posix repository volume, and writable lock and spool directories.
  */
-export function wirePgBackRest(scope: Construct, container: kplus.Container, settings: PgBackRestSettings, configMap: kplus.ConfigMap, repositoryVolume?: kplus.Volume): void {
+export function wirePgBackRest(
+  scope: Construct,
+  container: kplus.Container,
+  settings: PgBackRestSettings,
+  configMap: kplus.ConfigMap,
+  repositoryVolume?: kplus.Volume,
+): void {
   const config = volumeOnce(scope, 'PgBackRestConfig', () => kplus.Volume.fromConfigMap(scope, 'PgBackRestConfig', configMap, { name: 'pgbackrest-config' }));
   container.mount(PGBACKREST_PATHS.configDir, config, { readOnly: true });
   container.mount(PGBACKREST_PATHS.spool, volumeOnce(scope, 'PgBackRestSpool', () => kplus.Volume.fromEmptyDir(scope, 'PgBackRestSpool', 'pgbackrest-spool')));
