@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { synthValidated } from './helpers/synth';
+import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
@@ -28,5 +29,17 @@ describe('pooled-web-app example', () => {
     expect(webIni).toContain('default_pool_size = 15\n');
     // No secret value anywhere: only references.
     expect(JSON.stringify(manifests)).not.toMatch(/SCRAM-SHA-256\$|password=|:[^$@/]+@localhost/);
+  });
+});
+
+describe('backed-up-postgres example', () => {
+  test('synthesizes the sidecar, three backup CronJobs and the dump job, with secrets by reference only', () => {
+    const chart = new BackedUpPostgresChart(Testing.app(), 'backed-up-postgres');
+    const manifests = synthValidated(chart as Chart);
+    expect(manifests.filter((m) => m.kind === 'CronJob').map((m) => `${m.spec.schedule} ${m.spec.timeZone ?? ''}`.trim())).toEqual([
+      '0 2 * * SUN Europe/Berlin', '0 2 * * MON-SAT Europe/Berlin', '30 1 * * *',
+    ]);
+    const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);
   });
 });

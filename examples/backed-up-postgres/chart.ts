@@ -1,0 +1,72 @@
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  BackupRepository, DumpStorage, FullRetention, ImageCatalog, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, Schedule, SecretKeyRef,
+} from '../../src';
+
+/**
+ * A plain PostgreSQL StatefulSet made recoverable: WAL archived to S3 by pgBackRest, weekly full
+ * and daily incremental backups taken through the pgBackRest TLS server sidecar, a nightly
+ * pg_dump kept for 14 days, and a Slack message when any of them fails.
+ */
+export class BackedUpPostgresChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    const secret = (name: string, key: string) => SecretKeyRef.of(kplus.Secret.fromSecretName(this, `${name}-${key}`, name), key);
+    const tls = (name: string) => ({ certificate: secret(name, 'tls.crt'), privateKey: secret(name, 'tls.key'), ca: secret(name, 'ca.crt') });
+
+    const settings = {
+      stanza: 'app-db',
+      repositories: [BackupRepository.s3(
+        {
+          bucket: 'acme-db-backups',
+          endpoint: 's3.eu-west-1.amazonaws.com',
+          region: 'eu-west-1',
+          credentials: { accessKeyId: secret('pgbackrest-s3', 'access-key-id'), secretAccessKey: secret('pgbackrest-s3', 'secret-access-key') },
+        },
+        { path: '/app-db', retentionFull: FullRetention.time(Duration.days(30)), cipherPassphrase: secret('pgbackrest-cipher', 'passphrase') },
+      )],
+    };
+
+    const data = kplus.Volume.fromPersistentVolumeClaim(this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', 'pgdata-app-db-0'));
+    const db = new kplus.StatefulSet(this, 'AppDb', {
+      metadata: { name: 'app-db' },
+      securityContext: { user: 999, group: 999, fsGroup: 999 },
+      containers: [{
+        name: 'postgres',
+        image: ImageCatalog.PATRONI.reference, // Spilo ships PostgreSQL with pgBackRest for archive_command
+        portNumber: 5432,
+        securityContext: { user: 999, group: 999, readOnlyRootFilesystem: false },
+        volumeMounts: [{ path: '/home/postgres/pgdata', volume: data }],
+      }],
+    });
+    const server = new PgBackRestServerSidecar(this, 'BackupServer', {
+      workload: db,
+      settings,
+      dataDirectory: '/home/postgres/pgdata/pgroot/data',
+      dataVolume: data,
+      dataVolumeMountPath: '/home/postgres/pgdata',
+      tls: tls('pgbackrest-server-tls'),
+    });
+    server.configureDatabaseContainer(db.containers[0]);
+
+    const failureWebhook = secret('ops-slack-webhook', 'url');
+    new PgBackRestBackups(this, 'Backups', {
+      settings,
+      databaseHost: 'app-db-0.app-db',
+      dataDirectory: '/home/postgres/pgdata/pgroot/data',
+      tls: tls('pgbackrest-client-tls'),
+      timeZone: 'Europe/Berlin',
+      failureWebhook,
+    });
+
+    new PgDumpBackup(this, 'NightlyDump', {
+      connection: { host: 'app-db', database: 'myapp_production', user: 'backup', password: secret('app-db-backup', 'password') },
+      storage: DumpStorage.newClaim(Size.gibibytes(50)),
+      schedule: Schedule.cron({ minute: '30', hour: '1' }),
+      keep: 14,
+      failureWebhook,
+    });
+  }
+}
