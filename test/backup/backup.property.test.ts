@@ -6,7 +6,8 @@ import { awkwardStrings } from '../helpers/awkward';
 import { synthValidated } from '../helpers/synth';
 
 const CLEAR_ERROR = /^\[test\/(Dump|Backups)(\/\w+)?\] [\w.[\]()]+: got .*; \S/s;
-const intOrJunk = (min: number, max: number) => fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 8 }, { arbitrary: fc.integer({ min: -3, max: min - 1 }), weight: 1 });
+const intOrJunk = (min: number, max: number) =>
+  fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 8 }, { arbitrary: fc.integer({ min: -3, max: min - 1 }), weight: 1 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const schedule = fc.oneof(
   { arbitrary: fc.constantFrom('0 3 * * *', '15 */6 * * 1-5', '0 0 1 * *'), weight: 8 },
