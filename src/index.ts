@@ -7,3 +7,4 @@ export * from './core/schema-validation';
 export * from './pooling';
 export * from './backup';
 export * from './core/scheduled-job-options';
+export * from './monitoring';

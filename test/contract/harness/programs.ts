@@ -11,6 +11,8 @@ const PACKAGES: Readonly<Record<string, string>> = {
   pg_ctl: 'postgresql-15',
   psql: 'postgresql-client-15',
   pg_isready: 'postgresql-client-15',
+  pg_receivewal: 'postgresql-client-15',
+  pg_restore: 'postgresql-client-15',
   pgbench: 'postgresql-contrib',
   pgbouncer: 'pgbouncer',
   pgbackrest: 'pgbackrest',

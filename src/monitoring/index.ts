@@ -1,0 +1,3 @@
+export * from './custom-query';
+export * from './default-queries';
+export * from './pg-stat-statements';
