@@ -58,7 +58,10 @@ export class ExporterQueries {
         '  ELSE GREATEST(0, EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())) END AS seconds,',
         '  CASE WHEN pg_is_in_recovery() THEN COALESCE(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0) ELSE 0 END AS replay_bytes',
       ].join('\n'),
-      columns: [gauge('seconds', 'Seconds since the last replayed transaction while WAL is pending'), gauge('replay_bytes', 'WAL received but not yet replayed')],
+      columns: [
+        gauge('seconds', 'Seconds since the last replayed transaction while WAL is pending'),
+        gauge('replay_bytes', 'WAL received but not yet replayed'),
+      ],
     };
   }
 
@@ -161,9 +164,19 @@ export class ExporterQueries {
   /** The default set: the three everyone starts with plus replication, activity, archiving, XID and statements. */
   public static defaults(): CustomQuery[] {
     return [
-      ExporterQueries.slowQueries(), ExporterQueries.connectionsByState(), ExporterQueries.databaseSize(), ExporterQueries.recovery(),
-      ExporterQueries.replicaLag(), ExporterQueries.walReceiver(), ExporterQueries.replicationClients(), ExporterQueries.replicationSlots(),
-      ExporterQueries.activityAge(), ExporterQueries.lockWaits(), ExporterQueries.archiver(), ExporterQueries.xidAge(), ExporterQueries.topStatements(),
+      ExporterQueries.slowQueries(),
+      ExporterQueries.connectionsByState(),
+      ExporterQueries.databaseSize(),
+      ExporterQueries.recovery(),
+      ExporterQueries.replicaLag(),
+      ExporterQueries.walReceiver(),
+      ExporterQueries.replicationClients(),
+      ExporterQueries.replicationSlots(),
+      ExporterQueries.activityAge(),
+      ExporterQueries.lockWaits(),
+      ExporterQueries.archiver(),
+      ExporterQueries.xidAge(),
+      ExporterQueries.topStatements(),
     ];
   }
 
