@@ -141,6 +141,15 @@ export class ExporterQueries {
     };
   }
 
+  /** `pg_table_tuples_live` and `pg_table_tuples_dead` per user table (for bloat and autovacuum). */
+  public static tableTuples(): CustomQuery {
+    return {
+      name: 'pg_table_tuples',
+      sql: 'SELECT schemaname, relname, n_live_tup AS live, n_dead_tup AS dead FROM pg_stat_user_tables',
+      columns: [label('schemaname', 'Schema'), label('relname', 'Table'), gauge('live', 'Estimated live rows'), gauge('dead', 'Estimated dead rows')],
+    };
+  }
+
   /** `pg_statements_top_*{queryid}`: the `limit` statements with the most total time (pg_stat_statements). */
   public static topStatements(limit: number = 10): CustomQuery {
     return {
@@ -176,6 +185,7 @@ export class ExporterQueries {
       ExporterQueries.lockWaits(),
       ExporterQueries.archiver(),
       ExporterQueries.xidAge(),
+      ExporterQueries.tableTuples(),
       ExporterQueries.topStatements(),
     ];
   }

@@ -1,3 +1,4 @@
 export * from './custom-query';
 export * from './default-queries';
 export * from './pg-stat-statements';
+export * from './alerts';

@@ -1,0 +1,65 @@
+import { Duration } from 'cdk8s';
+
+/** How urgent an alert is (the `severity` label routed by Alertmanager). */
+export class Severity {
+  /** Someone should act now. */
+  public static readonly CRITICAL = new Severity('critical');
+  /** Someone should look today. */
+  public static readonly WARNING = new Severity('warning');
+  public static readonly INFO = new Severity('info');
+
+  private constructor(
+    /** The label value. */
+    public readonly value: string,
+  ) {}
+}
+
+/** One Prometheus alerting rule. */
+export interface AlertRule {
+  /** Alert name, e.g. `PostgresReplicationLagHigh`; unique in the catalog. */
+  readonly name: string;
+  /** PromQL expression; the alert fires for each series it returns. */
+  readonly expr: string;
+  /**
+   * How long the expression must hold before the alert fires.
+   * @default - at once
+   */
+  readonly for?: Duration;
+  readonly severity: Severity;
+  /** One line for the notification title; may use `{{ $labels.x }}` and `{{ $value }}`. */
+  readonly summary: string;
+  /** What is wrong and why it matters. */
+  readonly description: string;
+  /**
+   * Runbook link.
+   * @default - the family's runbook in this repository's docs/runbooks
+   */
+  readonly runbookUrl?: string;
+  /**
+   * Extra labels.
+   * @default - none
+   */
+  readonly labels?: { [name: string]: string };
+}
+
+/** Where a family reads its metrics from. */
+export class MetricSource {
+  /** postgres_exporter with the library's custom queries (`ExporterQueries.defaults()`). */
+  public static readonly POSTGRES_EXPORTER = new MetricSource('postgres_exporter');
+  /** CloudNativePG's instance metrics (`cnpg_*`). */
+  public static readonly CNPG = new MetricSource('cnpg');
+
+  private constructor(
+    /** Source id. */
+    public readonly id: string,
+  ) {}
+}
+
+/** A Prometheus duration literal, e.g. `5m`, `8d`, `90s`. */
+export function promDuration(duration: Duration): string {
+  const seconds = duration.toSeconds({ integral: false });
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}

@@ -1,0 +1,72 @@
+import { Duration } from 'cdk8s';
+import type { BackupAlertOptions, RestoreTestAlertOptions } from '../alert-family';
+import { AlertRule, MetricSource, Severity, promDuration } from '../alert-rule';
+
+export function backupRules(o: BackupAlertOptions): AlertRule[] {
+  const full = o.fullMaxAge ?? Duration.days(8);
+  const incr = o.incrementalMaxAge ?? Duration.days(2);
+  const age = (pattern: string) => `time() - max by (cronjob) (kube_cronjob_status_last_successful_time{cronjob=~"${pattern}"})`;
+  return [
+    {
+      name: 'PostgresFullBackupTooOld',
+      expr: `${age(o.fullCronJobPattern ?? '.*-full-.*')} > ${full.toSeconds()}`,
+      for: Duration.minutes(10),
+      severity: Severity.CRITICAL,
+      summary: 'No successful full backup by {{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
+      description: `The last successful full backup is older than ${promDuration(full)}: recovery needs ever more WAL, and retention may soon expire the last good full.`,
+    },
+    {
+      name: 'PostgresIncrementalBackupTooOld',
+      expr: `${age(o.incrementalCronJobPattern ?? '.*-incr-.*')} > ${incr.toSeconds()}`,
+      for: Duration.minutes(10),
+      severity: Severity.WARNING,
+      summary: 'No successful incremental backup by {{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
+      description: `The last successful incremental backup is older than ${promDuration(incr)}.`,
+    },
+    {
+      name: 'PostgresBackupJobFailed',
+      expr: `kube_job_status_failed{job_name=~"${o.jobPattern ?? '.*-(full|diff|incr)-.*'}"} > 0`,
+      severity: Severity.WARNING,
+      summary: 'Backup job {{ $labels.job_name }} failed',
+      description: 'A scheduled backup run failed; its pod logs say why. The next scheduled run will try again.',
+    },
+    {
+      name: 'PostgresWalArchivingFailing',
+      expr: `increase(${o.source === MetricSource.CNPG ? 'cnpg_pg_stat_archiver_failed_count' : 'pg_archiver_failed_count'}[10m]) > 0`,
+      for: Duration.minutes(5),
+      severity: Severity.CRITICAL,
+      summary: 'WAL archiving fails on {{ $labels.instance }}',
+      description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
+    },
+  ];
+}
+
+export function restoreTestRules(o: RestoreTestAlertOptions): AlertRule[] {
+  const maxAge = o.maxAge ?? Duration.days(8);
+  const window = o.sloWindow ?? Duration.days(90);
+  const slo = o.slo ?? 0.99;
+  return [
+    {
+      name: 'PostgresRestoreTestFailed',
+      expr: 'pgrel_restore_test_success == 0',
+      severity: Severity.CRITICAL,
+      summary: 'The last restore test of {{ $labels.source }} failed',
+      description: 'The latest backup could not be restored and validated: until a test passes, assume the backups cannot be restored.',
+    },
+    {
+      name: 'PostgresRestoreTestMissing',
+      expr: `time() - pgrel_restore_test_last_success_timestamp_seconds > ${maxAge.toSeconds()}`,
+      for: Duration.minutes(30),
+      severity: Severity.CRITICAL,
+      summary: 'No successful restore test of {{ $labels.source }} for {{ $value | humanizeDuration }}',
+      description: `No restore test has passed for ${promDuration(maxAge)}: the tests are failing or not running at all.`,
+    },
+    {
+      name: 'PostgresRestoreTestSloBreached',
+      expr: `avg_over_time(pgrel_restore_test_success[${promDuration(window)}]) < ${slo}`,
+      severity: Severity.WARNING,
+      summary: 'Restore tests of {{ $labels.source }} pass {{ $value | humanizePercentage }} of the time',
+      description: `Fewer than ${slo * 100}% of restore tests passed over ${promDuration(window)}.`,
+    },
+  ];
+}

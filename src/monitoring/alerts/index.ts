@@ -1,0 +1,3 @@
+export * from './alert-rule';
+export * from './alert-family';
+export * from './postgres-alerts';

@@ -1,0 +1,90 @@
+import * as path from 'path';
+import { Size, Testing, Yaml } from 'cdk8s';
+import { AlertFamily, MetricSource, PostgresAlerts } from '../../src';
+import { AlertCase, CNPG_CASES, EXPORTER_CASES } from '../monitoring/alert-cases';
+import { scrapeExporter } from './harness/exporter';
+import { runUnchecked, serviceTempDir, stopAllServices, writeServiceFile } from './harness/processes';
+import { program } from './harness/programs';
+
+jest.setTimeout(180_000);
+afterAll(stopAllServices);
+
+function groupsOf(families: AlertFamily[]): any[] {
+  return new PostgresAlerts(Testing.chart(), 'Alerts', { families }).ruleGroups();
+}
+
+const EXPORTER_GROUPS = groupsOf([...AlertFamily.all(), AlertFamily.storage({ sizeLimit: Size.gibibytes(80) })]);
+const CNPG_GROUPS = groupsOf([
+  AlertFamily.availability({ source: MetricSource.CNPG }), AlertFamily.replication({ source: MetricSource.CNPG }),
+  AlertFamily.connections({ source: MetricSource.CNPG }), AlertFamily.backups({ source: MetricSource.CNPG }),
+]);
+
+const dir = serviceTempDir('promtool');
+afterAll(() => dir.remove());
+
+function promtool(args: string[]) {
+  const result = runUnchecked(program('promtool'), args, { cwd: dir.path });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Writes the groups, and the promtool unit tests of the cases, and runs `promtool test rules`. */
+function testRules(name: string, groups: any[], cases: AlertCase[]) {
+  // Annotations are left out of the file under test: promtool would compare their rendered text.
+  const bare = groups.map((g) => ({ name: g.name, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
+  writeServiceFile(path.join(dir.path, `${name}-rules.yml`), Yaml.stringify({ groups: bare }));
+  const test = (c: AlertCase, series: Record<string, string>, expAlerts: Array<Record<string, string>>) => ({
+    interval: c.interval ?? '1m',
+    input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
+    alert_rule_test: [{ eval_time: c.evalTime, alertname: c.alert, exp_alerts: expAlerts.map((labels) => ({ exp_labels: labels })) }],
+  });
+  const tests = cases.flatMap((c) => [test(c, c.firing.series, c.firing.labels), test(c, c.silent.series, [])]);
+  writeServiceFile(path.join(dir.path, `${name}-tests.yml`), Yaml.stringify({ rule_files: [`${name}-rules.yml`], evaluation_interval: '1m', tests }));
+  return promtool(['test', 'rules', `${name}-tests.yml`]);
+}
+
+const alertNames = (groups: any[]) => groups.flatMap((g) => g.rules.map((r: any) => r.alert)).sort();
+
+describe('the alert catalog, checked by promtool', () => {
+  test.each([['exporter', EXPORTER_GROUPS], ['cnpg', CNPG_GROUPS]])('promtool check rules accepts every %s group, annotations included', (name, groups) => {
+    writeServiceFile(path.join(dir.path, `${name}-full.yml`), Yaml.stringify({ groups }));
+    const result = promtool(['check', 'rules', `${name}-full.yml`]);
+    expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(result.status).toBe(0);
+  });
+
+  test('every alert has a firing and a silent case', () => {
+    expect(EXPORTER_CASES.map((c) => c.alert).sort()).toEqual(alertNames(EXPORTER_GROUPS));
+    expect(CNPG_CASES.map((c) => c.alert).sort()).toEqual(alertNames(CNPG_GROUPS));
+  });
+
+  test('promtool test rules: postgres_exporter families', () => {
+    const result = testRules('exporter', EXPORTER_GROUPS, EXPORTER_CASES);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  test('promtool test rules: CloudNativePG families (split-brain from cnpg_pg_replication_in_recovery)', () => {
+    expect(JSON.stringify(CNPG_GROUPS)).toContain('count by (cluster) (cnpg_pg_replication_in_recovery == 0) > 1');
+    expect(JSON.stringify(CNPG_GROUPS)).not.toContain('is_replica');
+    const result = testRules('cnpg', CNPG_GROUPS, CNPG_CASES);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  test('a broken case is caught: promtool fails when an alert is expected but silent', () => {
+    const wrong = EXPORTER_CASES.filter((c) => c.alert === 'PostgresInstanceDown').map((c) => ({ ...c, firing: { ...c.firing, series: c.silent.series } }));
+    const result = testRules('broken', EXPORTER_GROUPS, wrong);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toMatch(/FAILED/);
+  });
+});
+
+describe('every postgres_exporter metric the catalog uses exists in a real scrape', () => {
+  test('names found in /metrics of postgres_exporter with the rendered queries against PostgreSQL 15', async () => {
+    const { metrics } = await scrapeExporter();
+    const referenced = new Set(EXPORTER_GROUPS.flatMap((g) => g.rules.flatMap((r: any) => (r.expr as string).match(/\bpg_[a-z0-9_]+\b/g) ?? [])));
+    expect(referenced.size).toBeGreaterThan(15);
+    const missing = [...referenced].filter((name) => !metrics.has(name)).sort();
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * Hand-written promtool cases: for every alert, input series that must make it fire (with the
+ * labels it must carry) and series that must leave it silent. Annotations are checked by
+ * `promtool check rules` (template syntax) rather than compared here.
+ */
+export interface AlertCase {
+  readonly alert: string;
+  /** Sample interval of the series. */
+  readonly interval?: string;
+  readonly evalTime: string;
+  readonly firing: { readonly series: Record<string, string>; readonly labels: Array<Record<string, string>> };
+  readonly silent: { readonly series: Record<string, string> };
+}
+
+const one = (labels: Record<string, string>) => [labels];
+
+export const EXPORTER_CASES: AlertCase[] = [
+  {
+    alert: 'PostgresInstanceDown',
+    evalTime: '3m',
+    firing: { series: { 'pg_up{instance="db-0"}': '0x5' }, labels: one({ instance: 'db-0', severity: 'critical' }) },
+    silent: { series: { 'pg_up{instance="db-0"}': '1x5' } },
+  },
+  {
+    alert: 'PostgresNoPrimary',
+    evalTime: '3m',
+    firing: { series: { 'pg_recovery_in_recovery{cluster="a",instance="a-1"}': '1x5', 'pg_recovery_in_recovery{cluster="a",instance="a-2"}': '1x5' }, labels: one({ cluster: 'a', severity: 'critical' }) },
+    silent: { series: { 'pg_recovery_in_recovery{cluster="a",instance="a-0"}': '0x5', 'pg_recovery_in_recovery{cluster="a",instance="a-1"}': '1x5' } },
+  },
+  {
+    alert: 'PostgresSplitBrain',
+    evalTime: '2m',
+    firing: {
+      series: { 'pg_recovery_in_recovery{cluster="a",instance="a-0"}': '0x5', 'pg_recovery_in_recovery{cluster="a",instance="a-1"}': '0x5', 'pg_recovery_in_recovery{cluster="b",instance="b-0"}': '0x5' },
+      labels: one({ cluster: 'a', severity: 'critical' }),
+    },
+    // One primary in each of two clusters is not a split brain: the count is per cluster.
+    silent: { series: { 'pg_recovery_in_recovery{cluster="a",instance="a-0"}': '0x5', 'pg_recovery_in_recovery{cluster="a",instance="a-1"}': '1x5', 'pg_recovery_in_recovery{cluster="b",instance="b-0"}': '0x5' } },
+  },
+  {
+    alert: 'PostgresReplicationLagHigh',
+    evalTime: '4m',
+    firing: { series: { 'pg_replica_lag_seconds{instance="db-1"}': '45x6' }, labels: one({ instance: 'db-1', severity: 'warning' }) },
+    silent: { series: { 'pg_replica_lag_seconds{instance="db-1"}': '10x6' } },
+  },
+  {
+    alert: 'PostgresReplicationLagBytesHigh',
+    evalTime: '7m',
+    firing: { series: { 'pg_replication_client_lag_bytes{instance="db-0",application_name="db-1"}': '2e9x10' }, labels: one({ instance: 'db-0', application_name: 'db-1', severity: 'warning' }) },
+    silent: { series: { 'pg_replication_client_lag_bytes{instance="db-0",application_name="db-1"}': '1e6x10' } },
+  },
+  {
+    alert: 'PostgresReplicaNotStreaming',
+    evalTime: '7m',
+    firing: { series: { 'pg_wal_receiver_streaming{instance="db-1"}': '0x10' }, labels: one({ instance: 'db-1', severity: 'critical' }) },
+    silent: { series: { 'pg_wal_receiver_streaming{instance="db-1"}': '1x10' } },
+  },
+  {
+    alert: 'PostgresReplicationSlotInactive',
+    evalTime: '35m',
+    firing: {
+      series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="old"}': '1x40', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="old"}': '2e10x40' },
+      labels: one({ instance: 'db-0', slot_name: 'old', severity: 'critical' }),
+    },
+    silent: { series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="old"}': '1x40', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="old"}': '1e6x40' } },
+  },
+  {
+    alert: 'PostgresConnectionsHigh',
+    evalTime: '7m',
+    firing: {
+      series: { 'pg_connection_count_count{instance="db-0",state="active"}': '50x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' },
+      labels: one({ instance: 'db-0', severity: 'warning' }),
+    },
+    silent: { series: { 'pg_connection_count_count{instance="db-0",state="active"}': '40x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' } },
+  },
+  {
+    alert: 'PostgresConnectionsExhausted',
+    evalTime: '7m',
+    firing: {
+      series: { 'pg_connection_count_count{instance="db-0",state="active"}': '60x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' },
+      labels: one({ instance: 'db-0', severity: 'critical' }),
+    },
+    // 85 of 97 usable: high, but not exhausted.
+    silent: { series: { 'pg_connection_count_count{instance="db-0",state="active"}': '50x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' } },
+  },
+  {
+    alert: 'PostgresLongRunningQuery',
+    evalTime: '3m',
+    firing: { series: { 'pg_activity_age_max_query_seconds{instance="db-0"}': '120x5' }, labels: one({ instance: 'db-0', severity: 'warning' }) },
+    silent: { series: { 'pg_activity_age_max_query_seconds{instance="db-0"}': '10x5' } },
+  },
+  {
+    alert: 'PostgresLongTransaction',
+    evalTime: '3m',
+    firing: { series: { 'pg_activity_age_max_transaction_seconds{instance="db-0"}': '900x5' }, labels: one({ instance: 'db-0', severity: 'warning' }) },
+    silent: { series: { 'pg_activity_age_max_transaction_seconds{instance="db-0"}': '120x5' } },
+  },
+  {
+    alert: 'PostgresIdleInTransaction',
+    evalTime: '3m',
+    firing: { series: { 'pg_activity_age_max_idle_in_transaction_seconds{instance="db-0"}': '400x5' }, labels: one({ instance: 'db-0', severity: 'warning' }) },
+    silent: { series: { 'pg_activity_age_max_idle_in_transaction_seconds{instance="db-0"}': '30x5' } },
+  },
+  {
+    alert: 'PostgresLockWaits',
+    evalTime: '7m',
+    firing: { series: { 'pg_lock_waits_waiting{instance="db-0"}': '8x10' }, labels: one({ instance: 'db-0', severity: 'warning' }) },
+    silent: { series: { 'pg_lock_waits_waiting{instance="db-0"}': '2x10' } },
+  },
+  // Samples every minute: with `for`, a series must not go stale between evaluations.
+  {
+    alert: 'PostgresFullBackupTooOld',
+    evalTime: '9d',
+    firing: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-full-c1a2"}': '0x13000' }, labels: one({ cronjob: 'app-backups-full-c1a2', severity: 'critical' }) },
+    silent: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-full-c1a2"}': '0+60x13000' } },
+  },
+  {
+    alert: 'PostgresIncrementalBackupTooOld',
+    evalTime: '3d',
+    firing: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-incr-c1a2"}': '0x4400' }, labels: one({ cronjob: 'app-backups-incr-c1a2', severity: 'warning' }) },
+    silent: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-incr-c1a2"}': '0+60x4400' } },
+  },
+  {
+    alert: 'PostgresBackupJobFailed',
+    evalTime: '1m',
+    firing: { series: { 'kube_job_status_failed{job_name="app-backups-incr-c1a2-2904"}': '1x3' }, labels: one({ job_name: 'app-backups-incr-c1a2-2904', severity: 'warning' }) },
+    // A failed Job that is not a backup does not page the database team.
+    silent: { series: { 'kube_job_status_failed{job_name="nightly-report-2904"}': '1x3' } },
+  },
+  {
+    alert: 'PostgresWalArchivingFailing',
+    evalTime: '20m',
+    firing: { series: { 'pg_archiver_failed_count{instance="db-0"}': '0+1x30' }, labels: one({ instance: 'db-0', severity: 'critical' }) },
+    silent: { series: { 'pg_archiver_failed_count{instance="db-0"}': '3x30' } },
+  },
+  {
+    alert: 'PostgresRestoreTestFailed',
+    evalTime: '1m',
+    firing: { series: { 'pgrel_restore_test_success{source="app-db"}': '0x3' }, labels: one({ source: 'app-db', severity: 'critical' }) },
+    silent: { series: { 'pgrel_restore_test_success{source="app-db"}': '1x3' } },
+  },
+  {
+    alert: 'PostgresRestoreTestMissing',
+    evalTime: '9d',
+    firing: { series: { 'pgrel_restore_test_last_success_timestamp_seconds{source="app-db"}': '0x13000' }, labels: one({ source: 'app-db', severity: 'critical' }) },
+    silent: { series: { 'pgrel_restore_test_last_success_timestamp_seconds{source="app-db"}': '0+60x13000' } },
+  },
+  {
+    alert: 'PostgresRestoreTestSloBreached',
+    interval: '1d',
+    evalTime: '9d',
+    firing: { series: { 'pgrel_restore_test_success{source="app-db"}': '1 1 1 0 1 1 1 1 1 1' }, labels: one({ source: 'app-db', severity: 'warning' }) },
+    silent: { series: { 'pgrel_restore_test_success{source="app-db"}': '1x9' } },
+  },
+  {
+    alert: 'PostgresXidWraparoundRisk',
+    evalTime: '15m',
+    firing: { series: { 'pg_database_xid_age{instance="db-0",datname="app"}': '1.2e9x20' }, labels: one({ instance: 'db-0', datname: 'app', severity: 'critical' }) },
+    silent: { series: { 'pg_database_xid_age{instance="db-0",datname="app"}': '2e8x20' } },
+  },
+  {
+    alert: 'PostgresDeadlocks',
+    evalTime: '5m',
+    firing: { series: { 'pg_stat_database_deadlocks{instance="db-0",datname="app"}': '0 0 0 1 1 1' }, labels: one({ instance: 'db-0', datname: 'app', severity: 'warning' }) },
+    silent: { series: { 'pg_stat_database_deadlocks{instance="db-0",datname="app"}': '4x5' } },
+  },
+  {
+    alert: 'PostgresDeadTuplesHigh',
+    evalTime: '70m',
+    firing: {
+      series: { 'pg_table_tuples_dead{instance="db-0",relname="orders"}': '50000x80', 'pg_table_tuples_live{instance="db-0",relname="orders"}': '100000x80' },
+      labels: one({ instance: 'db-0', relname: 'orders', severity: 'warning' }),
+    },
+    silent: { series: { 'pg_table_tuples_dead{instance="db-0",relname="orders"}': '50000x80', 'pg_table_tuples_live{instance="db-0",relname="orders"}': '1000000x80' } },
+  },
+  {
+    alert: 'PgBouncerClientsWaiting',
+    evalTime: '4m',
+    firing: { series: { 'pgbouncer_pools_client_waiting_connections{database="app",user="app"}': '25x6' }, labels: one({ database: 'app', user: 'app', severity: 'warning' }) },
+    silent: { series: { 'pgbouncer_pools_client_waiting_connections{database="app",user="app"}': '2x6' } },
+  },
+  {
+    alert: 'PgBouncerMaxWaitHigh',
+    evalTime: '4m',
+    firing: { series: { 'pgbouncer_pools_client_maxwait_seconds{database="app",user="app"}': '12x6' }, labels: one({ database: 'app', user: 'app', severity: 'warning' }) },
+    silent: { series: { 'pgbouncer_pools_client_maxwait_seconds{database="app",user="app"}': '1x6' } },
+  },
+  {
+    alert: 'PostgresDatabaseGrowthToLimit',
+    interval: '10m',
+    evalTime: '8h',
+    // +60 MB per 10 minutes is about 60 GB a week on top of 40 GB: past an 80 GiB limit.
+    firing: { series: { 'pg_database_size_size_bytes{instance="db-0",datname="app"}': '4e10+6e7x60' }, labels: one({ instance: 'db-0', datname: 'app', severity: 'warning' }) },
+    silent: { series: { 'pg_database_size_size_bytes{instance="db-0",datname="app"}': '4e10x60' } },
+  },
+];
+
+export const CNPG_CASES: AlertCase[] = [
+  {
+    alert: 'PostgresInstanceDown',
+    evalTime: '3m',
+    firing: { series: { 'cnpg_collector_up{pod="db-0"}': '0x5' }, labels: one({ pod: 'db-0', severity: 'critical' }) },
+    silent: { series: { 'cnpg_collector_up{pod="db-0"}': '1x5' } },
+  },
+  {
+    alert: 'PostgresNoPrimary',
+    evalTime: '3m',
+    firing: { series: { 'cnpg_pg_replication_in_recovery{cluster="a",pod="a-1"}': '1x5' }, labels: one({ cluster: 'a', severity: 'critical' }) },
+    silent: { series: { 'cnpg_pg_replication_in_recovery{cluster="a",pod="a-1"}': '0x5' } },
+  },
+  {
+    alert: 'PostgresSplitBrain',
+    evalTime: '2m',
+    firing: { series: { 'cnpg_pg_replication_in_recovery{cluster="a",pod="a-1"}': '0x5', 'cnpg_pg_replication_in_recovery{cluster="a",pod="a-2"}': '0x5' }, labels: one({ cluster: 'a', severity: 'critical' }) },
+    silent: { series: { 'cnpg_pg_replication_in_recovery{cluster="a",pod="a-1"}': '0x5', 'cnpg_pg_replication_in_recovery{cluster="b",pod="b-1"}': '0x5' } },
+  },
+  {
+    alert: 'PostgresReplicationLagHigh',
+    evalTime: '4m',
+    firing: { series: { 'cnpg_pg_replication_lag{pod="a-2"}': '60x6' }, labels: one({ pod: 'a-2', severity: 'warning' }) },
+    silent: { series: { 'cnpg_pg_replication_lag{pod="a-2"}': '1x6' } },
+  },
+  {
+    alert: 'PostgresConnectionsHigh',
+    evalTime: '7m',
+    firing: {
+      series: { 'cnpg_backends_total{instance="a-0",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' },
+      labels: one({ instance: 'a-0', severity: 'warning' }),
+    },
+    silent: { series: { 'cnpg_backends_total{instance="a-0",state="active"}': '10x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' } },
+  },
+  {
+    alert: 'PostgresConnectionsExhausted',
+    evalTime: '7m',
+    firing: {
+      series: { 'cnpg_backends_total{instance="a-0",state="active"}': '96x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' },
+      labels: one({ instance: 'a-0', severity: 'critical' }),
+    },
+    silent: { series: { 'cnpg_backends_total{instance="a-0",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' } },
+  },
+  {
+    alert: 'PostgresWalArchivingFailing',
+    evalTime: '20m',
+    firing: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '0+1x30' }, labels: one({ pod: 'a-0', severity: 'critical' }) },
+    silent: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '2x30' } },
+  },
+  // The backup-job alerts read kube-state-metrics whatever the PostgreSQL source.
+  ...EXPORTER_CASES.filter((c) => ['PostgresFullBackupTooOld', 'PostgresIncrementalBackupTooOld', 'PostgresBackupJobFailed'].includes(c.alert)),
+];
