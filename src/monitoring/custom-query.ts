@@ -1,7 +1,3 @@
-import { Yaml } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { propError } from '../core/errors';
-
 /** How postgres_exporter treats a result column. */
 export class ColumnUsage {
   /** A label on the other columns' metrics. */
@@ -41,45 +37,4 @@ export interface CustomQuery {
    * @default true
    */
   readonly primaryDatabaseOnly?: boolean;
-}
-
-const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Checks a list of queries: names, columns, duplicates; each error names the query. */
-export function checkQueries(scope: IConstruct, prop: string, queries: readonly CustomQuery[]): void {
-  const seen = new Set<string>();
-  queries.forEach((q, i) => {
-    const at = `${prop}[${i}]`;
-    if (!METRIC_NAME.test(q.name ?? '')) throw propError(scope, `${at}.name`, q.name, 'a Prometheus metric name: letters, digits and "_"');
-    if (seen.has(q.name)) throw propError(scope, `${at}.name`, q.name, 'each query name may appear once (metric names would collide)');
-    seen.add(q.name);
-    if (!q.sql || q.sql.trim() === '') throw propError(scope, `${at}.sql`, q.sql, 'an SQL query that returns the listed columns');
-    if (!q.columns || !q.columns.some((c) => c.usage === ColumnUsage.GAUGE || c.usage === ColumnUsage.COUNTER)) {
-      throw propError(scope, `${at}.columns`, (q.columns ?? []).map((c) => c.name), 'at least one GAUGE or COUNTER column, or the query produces no metric');
-    }
-    const columns = new Set<string>();
-    for (const c of q.columns) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(c.name ?? '')) throw propError(scope, `${at}.columns`, c.name, 'column names are lower-case SQL identifiers');
-      if (columns.has(c.name)) throw propError(scope, `${at}.columns`, c.name, 'each column may appear once');
-      columns.add(c.name);
-    }
-  });
-}
-
-/** The metric names a query produces. */
-export function metricNames(query: CustomQuery): string[] {
-  return query.columns.filter((c) => c.usage === ColumnUsage.GAUGE || c.usage === ColumnUsage.COUNTER).map((c) => `${query.name}_${c.name}`);
-}
-
-/** Renders postgres_exporter's queries.yaml. */
-export function renderQueriesYaml(queries: readonly CustomQuery[]): string {
-  const doc: Record<string, unknown> = {};
-  for (const q of queries) {
-    doc[q.name] = {
-      query: q.sql.trim() + '\n',
-      master: q.primaryDatabaseOnly ?? true,
-      metrics: q.columns.map((c) => ({ [c.name]: { usage: c.usage.value, description: c.description } })),
-    };
-  }
-  return Yaml.stringify(doc);
 }

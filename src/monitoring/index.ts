@@ -2,3 +2,4 @@ export * from './custom-query';
 export * from './default-queries';
 export * from './pg-stat-statements';
 export * from './alerts';
+export * from './postgres-exporter';

@@ -1,7 +1,7 @@
 import { ExporterQueries } from '../../src';
 import { scrapeExporter } from './harness/exporter';
 import { stopAllServices } from './harness/processes';
-import { metricNames } from '../../src/monitoring/custom-query';
+import { metricNames } from '../../src/monitoring/queries-yaml';
 
 jest.setTimeout(120_000);
 afterAll(stopAllServices);

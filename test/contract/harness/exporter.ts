@@ -6,7 +6,7 @@ import { serviceTempDir, startService, waitFor, writeServiceFile } from './proce
 import { program } from './programs';
 import { ExporterQueries, PgStatStatements } from '../../../src';
 import { renderPostgresConf } from '../../../src/core/render/postgres-conf';
-import { renderQueriesYaml } from '../../../src/monitoring/custom-query';
+import { renderQueriesYaml } from '../../../src/monitoring/queries-yaml';
 
 /** The real postgres_exporter with the rendered queries.yaml, scraping PostgreSQL 15. */
 export async function scrapeExporter(): Promise<{ metrics: Set<string>; exposition: string; log: string }> {

@@ -1,0 +1,161 @@
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CustomQuery } from './custom-query';
+import { ExporterQueries } from './default-queries';
+import { checkQueries, renderQueriesYaml } from './queries-yaml';
+import { checkInteger, checkText } from '../core/checks';
+import { annotateConfigHash } from '../core/config-hash';
+import { propError } from '../core/errors';
+import { ContainerImage, ImageCatalog } from '../core/image';
+import { SchemaValidation } from '../core/schema-validation';
+import { SecretKeyRef } from '../core/secret-ref';
+import { restrictedContainerSecurity } from '../core/security';
+
+/** The database postgres_exporter connects to. */
+export interface ExporterConnection {
+  /**
+   * Server host.
+   * @default "localhost" (the exporter as a sidecar of the database pod)
+   */
+  readonly host?: string;
+  /** @default 5432 */
+  readonly port?: number;
+  /** @default "postgres" */
+  readonly database?: string;
+  /** The monitoring user (ideally a member of `pg_monitor`). */
+  readonly user: string;
+  /** Its password, delivered as `DATA_SOURCE_PASS`. */
+  readonly password: SecretKeyRef;
+  /**
+   * libpq sslmode.
+   * @default "prefer"
+   */
+  readonly sslMode?: string;
+}
+
+/** Props of `PostgresExporter`. */
+export interface PostgresExporterProps {
+  readonly connection: ExporterConnection;
+  /**
+   * Value of the `cluster` label added to every scraped series (the alert catalog groups by it).
+   */
+  readonly clusterName: string;
+  /**
+   * Custom queries (`queries.yaml`).
+   * @default ExporterQueries.defaults()
+   */
+  readonly queries?: CustomQuery[];
+  /**
+   * Run as a sidecar of this database workload (scraped with a PodMonitor) instead of as its own
+   * Deployment with a Service and a ServiceMonitor.
+   * @default - its own Deployment
+   */
+  readonly sidecarOf?: kplus.Workload;
+  /** @default ImageCatalog.POSTGRES_EXPORTER */
+  readonly image?: ContainerImage;
+  /** @default 65534 */
+  readonly runAsUser?: number;
+  /**
+   * Scrape interval.
+   * @default Duration.seconds(30)
+   */
+  readonly scrapeInterval?: Duration;
+}
+
+const QUERIES_DIR = '/etc/postgres_exporter';
+const PORT = 9187;
+
+/**
+ * postgres_exporter with the library's custom queries, credentials from a Secret, and a
+ * prometheus-operator ServiceMonitor (or PodMonitor as a sidecar) that labels every series with
+ * the cluster name.
+ */
+export class PostgresExporter extends Construct {
+  public readonly container: kplus.Container;
+  /** The ServiceMonitor or PodMonitor. */
+  public readonly monitor: ApiObject;
+  private readonly queries: CustomQuery[];
+
+  constructor(scope: Construct, id: string, props: PostgresExporterProps) {
+    super(scope, id);
+    const c = props.connection;
+    checkText(this, 'connection.user', c.user);
+    checkText(this, 'connection.host', c.host);
+    checkInteger(this, 'connection.port', c.port, 1, 65535);
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.clusterName ?? '')) {
+      throw propError(this, 'clusterName', props.clusterName, 'a label value such as the cluster\'s name, "app-db"');
+    }
+    if (c.sslMode !== undefined && !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(c.sslMode)) {
+      throw propError(this, 'connection.sslMode', c.sslMode, 'one of disable, allow, prefer, require, verify-ca, verify-full');
+    }
+    this.queries = [...(props.queries ?? ExporterQueries.defaults())];
+    checkQueries(this, 'queries', this.queries);
+    const user = props.runAsUser ?? 65534;
+
+    const config = new kplus.ConfigMap(this, 'Queries');
+    config.addData('queries.yaml', Lazy.any({ produce: () => renderQueriesYaml(this.queries) }) as unknown as string);
+    const workload = props.sidecarOf ?? new kplus.Deployment(this, 'Resource', {
+      replicas: 1,
+      securityContext: { ensureNonRoot: true, user, group: user },
+      automountServiceAccountToken: false,
+    });
+    this.container = workload.addContainer({
+      name: 'postgres-exporter',
+      image: (props.image ?? ImageCatalog.POSTGRES_EXPORTER).reference,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${PORT}`],
+      ports: [{ number: PORT, name: 'metrics' }],
+      readiness: kplus.Probe.fromHttpGet('/', { port: PORT }),
+      liveness: kplus.Probe.fromHttpGet('/', { port: PORT, periodSeconds: Duration.seconds(30) }),
+      resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
+      securityContext: restrictedContainerSecurity(user),
+      volumeMounts: [{ path: QUERIES_DIR, volume: kplus.Volume.fromConfigMap(this, 'QueriesVolume', config, { name: 'exporter-queries' }), readOnly: true }],
+    });
+    const uri = `${c.host ?? 'localhost'}:${c.port ?? 5432}/${encodeURIComponent(c.database ?? 'postgres')}?sslmode=${c.sslMode ?? 'prefer'}`;
+    this.container.env.addVariable('DATA_SOURCE_URI', kplus.EnvValue.fromValue(uri));
+    this.container.env.addVariable('DATA_SOURCE_USER', kplus.EnvValue.fromValue(c.user));
+    c.password.addToEnv(this.container, 'DATA_SOURCE_PASS');
+    annotateConfigHash(workload.podMetadata, () => [renderQueriesYaml(this.queries)]);
+
+    const interval = `${(props.scrapeInterval ?? Duration.seconds(30)).toSeconds()}s`;
+    const relabelings = [{ action: 'replace', targetLabel: 'cluster', replacement: props.clusterName }];
+    if (props.sidecarOf) {
+      this.monitor = new ApiObject(this, 'PodMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        spec: { selector: { matchLabels: workload.matchLabels }, podMetricsEndpoints: [{ port: 'metrics', interval, relabelings }] },
+      });
+    } else {
+      const service = (workload as kplus.Deployment).exposeViaService({ ports: [{ port: PORT, targetPort: PORT, name: 'metrics' }] });
+      service.metadata.addLabel('app.kubernetes.io/component', 'postgres-exporter');
+      this.monitor = new ApiObject(this, 'ServiceMonitor', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        spec: {
+          selector: { matchLabels: { 'app.kubernetes.io/component': 'postgres-exporter', ...workloadSelector(workload) } },
+          endpoints: [{ port: 'metrics', interval, relabelings }],
+        },
+      });
+      service.metadata.addLabel(...selectorLabel(workload));
+    }
+    SchemaValidation.addTo(this.monitor);
+  }
+
+  /** Adds a custom query. */
+  public addQuery(query: CustomQuery): void {
+    checkQueries(this, 'queries', [...this.queries, query]);
+    this.queries.push(query);
+  }
+}
+
+/** A label that singles out this exporter's Service: the pod selector's first label. */
+function selectorLabel(workload: kplus.Workload): [string, string] {
+  const [key, value] = Object.entries(workload.matchLabels)[0];
+  return [key, value];
+}
+
+function workloadSelector(workload: kplus.Workload): Record<string, string> {
+  const [key, value] = selectorLabel(workload);
+  return { [key]: value };
+}
