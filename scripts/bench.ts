@@ -9,13 +9,17 @@
 import { execFileSync } from 'child_process';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
 /** The example stacks measured; each copy is one chart. */
 const EXAMPLES: Record<string, new (scope: Construct, id: string) => Chart> = {
   'backup-schedules': BackupSchedulesChart,
   'pooled-web-app': PooledWebAppChart,
+  'backed-up-postgres': BackedUpPostgresChart,
+  'monitored-postgres': MonitoredPostgresChart,
 };
 
 type Mode = 'library' | 'raw';

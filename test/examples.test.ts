@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { synthValidated } from './helpers/synth';
 import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
 describe('examples synthesize valid objects', () => {
@@ -41,5 +42,16 @@ describe('backed-up-postgres example', () => {
     ]);
     const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
     expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);
+  });
+});
+
+describe('monitored-postgres example', () => {
+  test('exporter with a ServiceMonitor and the alert catalog with a custom alert', () => {
+    const manifests = synthValidated(new MonitoredPostgresChart(Testing.app(), 'monitored-postgres') as Chart);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PrometheusRule', 'Service', 'ServiceMonitor']);
+    const groups = manifests.find((m) => m.kind === 'PrometheusRule').spec.groups;
+    expect(groups.map((g: any) => g.name)).toContain('postgresql.custom');
+    // 25 alerts in the eight default families, the storage alert and the custom one
+    expect(groups.flatMap((g: any) => g.rules).length).toBe(27);
   });
 });

@@ -1,0 +1,35 @@
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AlertFamily, PostgresAlerts, PostgresExporter, SecretKeyRef, Severity } from '../../src';
+
+/**
+ * postgres_exporter with the library's queries in front of an existing PostgreSQL, and the alert
+ * catalog with the thresholds most teams start from, plus one alert of the team's own.
+ */
+export class MonitoredPostgresChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(this, 'ExporterCredentials', 'postgres-exporter-credentials'), 'password');
+    new PostgresExporter(this, 'Exporter', {
+      clusterName: 'app-db',
+      connection: { host: 'postgresql-primary.database.svc', database: 'myapp_production', user: 'postgres_exporter', password, sslMode: 'require' },
+    });
+    const alerts = new PostgresAlerts(this, 'Alerts', {
+      labels: { team: 'platform' },
+      families: [
+        ...AlertFamily.all(),
+        AlertFamily.storage({ sizeLimit: Size.gibibytes(400), horizon: Duration.days(14) }),
+      ],
+    });
+    alerts.addAlert({
+      name: 'MyAppOrdersStuck',
+      expr: 'app_orders_pending_n > 100',
+      for: Duration.minutes(15),
+      severity: Severity.WARNING,
+      summary: '{{ $value }} orders pending for 15 minutes',
+      description: 'The order worker is not draining the queue.',
+      runbookUrl: 'https://wiki.example.com/runbooks/orders-stuck',
+    });
+  }
+}
