@@ -7,7 +7,10 @@ import { awkwardStrings } from '../helpers/awkward';
 import { synthValidated } from '../helpers/synth';
 
 const CLEAR_ERROR = /^\[(AlertFamily|test\/\w+)\] [\w.[\]()]+: got .*; \S/s;
-const ratio = fc.oneof({ arbitrary: fc.double({ min: 0.05, max: 1, noNaN: true }), weight: 6 }, { arbitrary: fc.constantFrom(0, -0.5, 1.5), weight: 1 });
+const ratio = fc.oneof(
+  { arbitrary: fc.double({ min: 0.05, max: 1, noNaN: true }), weight: 6 },
+  { arbitrary: fc.constantFrom(0, -0.5, 1.5), weight: 1 },
+);
 
 describe('monitoring constructs over arbitrary props (property-based)', () => {
   test('alert families: a schema-valid PrometheusRule or a clear error', () => {
