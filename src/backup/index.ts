@@ -6,3 +6,5 @@ export * from './pgbackrest-tls';
 export * from './pgbackrest-server';
 export * from './pgbackrest-backups';
 export * from './pg-dump';
+export * from './restore-check';
+export * from './restore-test';

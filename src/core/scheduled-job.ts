@@ -12,20 +12,41 @@ import { restrictedContainerSecurity } from './security';
 const STATUS_DIR = '/run/job-status';
 
 /**
- * The notifier: reads the work's exit code, posts the failure to the webhook, and exits with the
- * same code so the Job still fails. POSIX sh (busybox in the curl image); prints no secret.
+ * The reporter: reads the work's exit code; posts the work's own report (`message.json`) or, when
+ * there is none and the work failed, a failure message to the webhook; pushes `metrics.prom` to a
+ * Pushgateway when one is set; and exits with the work's code so the Job fails when the work did.
+ * POSIX sh (busybox in the curl image); prints no secret.
  */
 export const NOTIFIER_SCRIPT = `set -eu
 code=$(cat "$JOB_STATUS_FILE" 2>/dev/null || echo 127)
-if [ "$code" -ne 0 ]; then
-  text="$JOB_DESCRIPTION failed with exit code $code (pod $POD_NAME)"
-  printf '{"text":"%s"}' "$text" > /tmp/payload.json
-  if ! curl -fsS --max-time 20 -X POST -H 'Content-Type: application/json' --data @/tmp/payload.json "$WEBHOOK_URL" > /dev/null; then
-    echo "could not post the failure to the webhook" >&2
+dir=$(dirname "$JOB_STATUS_FILE")
+payload=""
+if [ -s "$dir/message.json" ]; then
+  payload="$dir/message.json"
+elif [ "$code" -ne 0 ]; then
+  printf '{"text":"%s failed with exit code %s (pod %s)"}' "$JOB_DESCRIPTION" "$code" "$POD_NAME" > /tmp/payload.json
+  payload=/tmp/payload.json
+fi
+if [ -n "$payload" ] && [ -n "\${WEBHOOK_URL:-}" ]; then
+  if ! curl -fsS --max-time 20 -X POST -H 'Content-Type: application/json' --data @"$payload" "$WEBHOOK_URL" > /dev/null; then
+    echo "could not post the report to the webhook" >&2
+  fi
+fi
+if [ -n "\${PUSHGATEWAY_URL:-}" ] && [ -s "$dir/metrics.prom" ]; then
+  if ! curl -fsS --max-time 20 --data-binary @"$dir/metrics.prom" "$PUSHGATEWAY_URL/metrics/job/$PUSH_JOB" > /dev/null; then
+    echo "could not push metrics to the Pushgateway" >&2
   fi
 fi
 exit "$code"
 `;
+
+/** Where a job reports to, beyond the failure webhook. */
+export interface JobReporting {
+  /** Pushgateway base URL, e.g. `http://pushgateway.monitoring:9091`. */
+  readonly pushgatewayUrl?: string;
+  /** Grouping key path after `/metrics/job/`, e.g. `pgrel_restore_test/source/app-db`. */
+  readonly pushJob?: string;
+}
 
 /**
  * A CronJob for library work (backups, dumps, restore tests): Forbid concurrency, its own
@@ -39,6 +60,7 @@ export function scheduledJob(
   work: kplus.ContainerProps,
   description: string,
   runAsUser: number,
+  reporting: JobReporting = {},
 ): kplus.CronJob {
   checkInteger(scope, 'backoffLimit', options.backoffLimit, 0, 100);
   checkInteger(scope, 'successfulJobsRetained', options.successfulJobsRetained, 0, 100);
@@ -68,7 +90,7 @@ export function scheduledJob(
     securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
   });
   const security = restrictedContainerSecurity(runAsUser);
-  if (!options.failureWebhook) {
+  if (!options.failureWebhook && !reporting.pushgatewayUrl) {
     job.addContainer({ ...work, securityContext: security });
     return job;
   }
@@ -76,7 +98,7 @@ export function scheduledJob(
   const status = kplus.Volume.fromEmptyDir(scope, 'JobStatus', 'job-status');
   const command = [...(work.command ?? []), ...(work.args ?? [])];
   if (command.length === 0) throw propError(scope, 'work.command', undefined, 'a notified job needs an explicit command');
-  job.addInitContainer({
+  const init = job.addInitContainer({
     ...work,
     // Run the work, keep its exit code for the notifier, and let the pod go on to it.
     command: ['/bin/sh', '-c', `"$@"; echo $? > ${STATUS_DIR}/exit-code`, 'job'],
@@ -96,9 +118,14 @@ export function scheduledJob(
       { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, 'NotifierTmp', 'notifier-tmp') },
     ],
   });
+  init.env.addVariable('JOB_STATUS_DIR', kplus.EnvValue.fromValue(STATUS_DIR));
   notifier.env.addVariable('JOB_STATUS_FILE', kplus.EnvValue.fromValue(`${STATUS_DIR}/exit-code`));
   notifier.env.addVariable('JOB_DESCRIPTION', kplus.EnvValue.fromValue(description));
   notifier.env.addVariable('POD_NAME', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME));
-  options.failureWebhook.addToEnv(notifier, 'WEBHOOK_URL');
+  options.failureWebhook?.addToEnv(notifier, 'WEBHOOK_URL');
+  if (reporting.pushgatewayUrl) {
+    notifier.env.addVariable('PUSHGATEWAY_URL', kplus.EnvValue.fromValue(reporting.pushgatewayUrl.replace(/\/$/, '')));
+    notifier.env.addVariable('PUSH_JOB', kplus.EnvValue.fromValue(reporting.pushJob ?? 'pgrel_job'));
+  }
   return job;
 }
