@@ -148,14 +148,23 @@ export class RestoreTest extends Construct {
       }
       const selection = [...(options.label ? [`--set=${options.label}`] : []), ...(options.target ?? RecoveryTarget.immediate()).toPgBackRestOptions()];
       // Whatever the target says, the restored copy is promoted so the checks can run.
-      from = { kind: 'pgbackrest', config: PGBACKREST_PATHS.configFile, stanza: source._settings.stanza, options: selection.map((o) => o.startsWith('--target-action') ? '--target-action=promote' : o) };
+      const restoreOptions = selection.map((o) => (o.startsWith('--target-action') ? '--target-action=promote' : o));
+      from = { kind: 'pgbackrest', config: PGBACKREST_PATHS.configFile, stanza: source._settings.stanza, options: restoreOptions };
       sourceName = source._settings.stanza;
     } else {
       if (!source._dumps?.claimName) throw propError(this, 'source', 'pgDump', 'restore tests read dumps from an existing claim: DumpStorage.existingClaim(name)');
       from = { kind: 'pgdump', directory: '/backups', prefix: source._dumpDatabase! };
       sourceName = source._dumpDatabase!;
     }
-    this.script = restoreTestScript({ source: sourceName, from, checks: props.checks, database, superuser, port: 54329, startTimeoutSeconds: Math.ceil(timeout / 1000) });
+    this.script = restoreTestScript({
+      source: sourceName,
+      from,
+      checks: props.checks,
+      database,
+      superuser,
+      port: 54329,
+      startTimeoutSeconds: Math.ceil(timeout / 1000),
+    });
 
     const scripts = new kplus.ConfigMap(this, 'Script', { data: { 'restore-test.sh': this.script } });
     const scratch = kplus.Volume.fromEmptyDir(this, 'Scratch', 'scratch', { sizeLimit: props.scratchSize ?? Size.gibibytes(20) });
