@@ -34,11 +34,11 @@ describe('pooled-web-app example', () => {
 });
 
 describe('backed-up-postgres example', () => {
-  test('synthesizes the sidecar, three backup CronJobs and the dump job, with secrets by reference only', () => {
+  test('synthesizes the sidecar, backup CronJobs, the dump job and two restore tests', () => {
     const chart = new BackedUpPostgresChart(Testing.app(), 'backed-up-postgres');
     const manifests = synthValidated(chart as Chart);
     expect(manifests.filter((m) => m.kind === 'CronJob').map((m) => `${m.spec.schedule} ${m.spec.timeZone ?? ''}`.trim())).toEqual([
-      '0 2 * * SUN Europe/Berlin', '0 2 * * MON-SAT Europe/Berlin', '30 1 * * *',
+      '0 2 * * SUN Europe/Berlin', '0 2 * * MON-SAT Europe/Berlin', '30 1 * * *', '0 6 * * WED', '0 6 * * THU',
     ]);
     const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
     expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);

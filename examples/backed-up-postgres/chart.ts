@@ -2,7 +2,8 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupRepository, DumpStorage, FullRetention, ImageCatalog, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, Schedule, SecretKeyRef,
+  BackupRepository, DumpStorage, FullRetention, ImageCatalog, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, RestoreCheck, RestoreSource,
+  RestoreTest, Schedule, SecretKeyRef,
 } from '../../src';
 
 /**
@@ -63,10 +64,33 @@ export class BackedUpPostgresChart extends Chart {
 
     new PgDumpBackup(this, 'NightlyDump', {
       connection: { host: 'app-db', database: 'myapp_production', user: 'backup', password: secret('app-db-backup', 'password') },
-      storage: DumpStorage.newClaim(Size.gibibytes(50)),
+      storage: DumpStorage.existingClaim('app-db-dumps'),
       schedule: Schedule.cron({ minute: '30', hour: '1' }),
       keep: 14,
       failureWebhook,
+    });
+
+    // "A backup that has never been tested is not a backup": every Wednesday, restore the latest
+    // pgBackRest backup and check it; on Thursdays do the same with the newest dump.
+    const checks = [
+      RestoreCheck.tableExists('orders'),
+      RestoreCheck.minRows('orders', 1000),
+      RestoreCheck.freshness('orders', 'inserted_at', Duration.hours(48)),
+      RestoreCheck.integrity(),
+    ];
+    new RestoreTest(this, 'RestoreTest', {
+      source: RestoreSource.pgBackRest(settings),
+      database: 'myapp_production',
+      checks,
+      scratchSize: Size.gibibytes(100),
+      reportWebhook: failureWebhook,
+      pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091',
+    });
+    new RestoreTest(this, 'DumpRestoreTest', {
+      source: RestoreSource.pgDump(DumpStorage.existingClaim('app-db-dumps'), 'myapp_production'),
+      schedule: Schedule.cron({ minute: '0', hour: '6', weekDay: 'THU' }),
+      checks,
+      reportWebhook: failureWebhook,
     });
   }
 }

@@ -114,13 +114,13 @@ if [ \${#failures[@]} -gt 0 ]; then exit 1; fi
 
 function pgbackrestRestore(from: Extract<RestoreFrom, { kind: 'pgbackrest' }>): string {
   const base = `--config=${from.config} --stanza=${from.stanza}`;
-  return `log "restoring stanza ${from.stanza} (${from.options.join(' ') || 'latest backup'}) into $data"
+  return `log "restoring stanza ${from.stanza} into $data"
 mkdir -p "$data"
 chmod 0700 "$data"
 # archive-get checks that it runs in pg1-path: point it at the scratch copy, not the source.
 restore_command="pgbackrest ${base} --pg1-path=$data archive-get %f \\"%p\\""
 # archive-mode=off: the restored copy must never push WAL into the production repository.
-if ! pgbackrest ${base} --pg1-path="$data" --archive-mode=off ${from.options.join(' ')} \\
+if ! pgbackrest ${base} --pg1-path="$data" --archive-mode=off ${from.options.map(shellQuote).join(' ')} \\
     --recovery-option=restore_command="$restore_command" restore; then
   abort "pgBackRest could not restore stanza ${from.stanza} (its error is above)"
 fi`;
