@@ -3,8 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { PoolMode, SecretKeyRef } from '../../src';
 
 /** A chart with the seed's web app: 3 replicas of an app container, run as a non-root user. */
-export function webApp(replicas = 3) {
-  const chart = Testing.chart();
+export function webApp(replicas = 3, chart: Chart = Testing.chart()) {
   const web = new kplus.Deployment(chart, 'Web', {
     replicas,
     containers: [{ name: 'app', image: 'registry.example/tr-web:1.4.2', portNumber: 4000, securityContext: { user: 1000, group: 1000 } }],
