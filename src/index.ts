@@ -8,3 +8,4 @@ export * from './pooling';
 export * from './backup';
 export * from './core/scheduled-job-options';
 export * from './monitoring';
+export * from './cnpg';

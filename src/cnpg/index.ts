@@ -1,0 +1,3 @@
+export * from './cnpg-cluster-props';
+export * from './cnpg-cluster';
+export * from './object-store';
