@@ -132,7 +132,7 @@ export class CnpgCluster extends Construct {
           },
         } : {}),
         // Filled at synth once backupTo() has been called (or not).
-        plugins: Lazy.any({ produce: () => (this.objectStore ? [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStore.name } }] : undefined) }),
+        plugins: Lazy.any({ produce: () => this.pluginsSpec() }),
       },
     });
     SchemaValidation.addTo(this.resource);
@@ -190,7 +190,8 @@ export class CnpgCluster extends Construct {
     backup.node.addValidation({
       validate: () => {
         const schedule = String(backup.toJson().spec?.schedule ?? '');
-        return schedule.trim().split(/\s+/).length === 6 ? [] : [`ScheduledBackup schedule "${schedule}" has ${schedule.trim().split(/\s+/).length} fields; CloudNativePG needs six, seconds first (use Schedule)`];
+        const fields = schedule.trim().split(/\s+/).length;
+        return fields === 6 ? [] : [`ScheduledBackup schedule "${schedule}" has ${fields} fields; CloudNativePG needs six, seconds first (use Schedule)`];
       },
     });
     return backup;
@@ -217,10 +218,20 @@ export class CnpgCluster extends Construct {
     SchemaValidation.addTo(pooler);
     const selector = { 'cnpg.io/poolerName': name };
     if (instances > 1) {
-      new ApiObject(this, `${id}Disruption`, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } });
+      new ApiObject(this, `${id}Disruption`, {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name },
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      });
     }
     this.addPodMonitor(`${id}PodMonitor`, selector);
     return pooler;
+  }
+
+  private pluginsSpec() {
+    if (!this.objectStore) return undefined;
+    return [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: this.objectStore.name } }];
   }
 
   private addPodMonitor(id: string, matchLabels: Record<string, string>): void {
