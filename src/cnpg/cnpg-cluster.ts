@@ -213,7 +213,12 @@ export class CnpgCluster extends Construct {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Pooler',
       metadata: { name },
-      spec: { cluster: { name: this.name }, instances, type, pgbouncer: { poolMode, ...(options.parameters ? { parameters: options.parameters } : {}) } },
+      spec: {
+        cluster: { name: this.name },
+        instances,
+        type,
+        pgbouncer: { poolMode, ...(options.parameters ? { parameters: options.parameters } : {}) },
+      },
     });
     SchemaValidation.addTo(pooler);
     const selector = { 'cnpg.io/poolerName': name };
