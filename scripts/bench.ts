@@ -11,6 +11,7 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { CnpgProductionChart } from '../examples/cnpg-production/chart';
 import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
@@ -20,6 +21,7 @@ const EXAMPLES: Record<string, new (scope: Construct, id: string) => Chart> = {
   'pooled-web-app': PooledWebAppChart,
   'backed-up-postgres': BackedUpPostgresChart,
   'monitored-postgres': MonitoredPostgresChart,
+  'cnpg-production': CnpgProductionChart,
 };
 
 type Mode = 'library' | 'raw';

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { synthValidated } from './helpers/synth';
 import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
+import { CnpgProductionChart } from '../examples/cnpg-production/chart';
 import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
@@ -53,5 +54,17 @@ describe('monitored-postgres example', () => {
     expect(groups.map((g: any) => g.name)).toContain('postgresql.custom');
     // 25 alerts in the eight default families, the storage alert and the custom one
     expect(groups.flatMap((g: any) => g.rules).length).toBe(27);
+  });
+});
+
+describe('cnpg-production example', () => {
+  test('the seed CNPG setup synthesizes strictly valid custom resources', () => {
+    const manifests = synthValidated(new CnpgProductionChart(Testing.app(), 'cnpg-production') as Chart);
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      'Cluster', 'Deployment', 'Deployment', 'ObjectStore', 'PodDisruptionBudget', 'PodMonitor', 'PodMonitor', 'Pooler', 'PrometheusRule', 'ScheduledBackup', 'ScheduledBackup',
+    ]);
+    const cluster = manifests.find((m) => m.kind === 'Cluster').spec;
+    expect(cluster.postgresql.parameters).toMatchObject({ max_connections: '200', shared_buffers: '1024MB', work_mem: '5242kB' });
+    expect(JSON.stringify(manifests)).toContain('cnpg_pg_replication_in_recovery');
   });
 });

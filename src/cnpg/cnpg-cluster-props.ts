@@ -1,5 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import type { CnpgObjectStore } from './object-store';
+import { RecoveryTarget } from '../backup/recovery-target';
 import { ContainerImage } from '../core/image';
 
 /** How CloudNativePG keeps instances apart. */
@@ -125,6 +127,11 @@ export interface CnpgClusterProps {
   /** @default - none */
   readonly managedRoles?: ManagedRole[];
   /**
+   * Bootstrap by recovering another cluster's backups from an object store instead of initdb.
+   * @default - a new, empty cluster (initdb)
+   */
+  readonly recovery?: CnpgRecovery;
+  /**
    * `switchover` moves the primary before updating it; `restart` restarts it in place.
    * @default "switchover"
    */
@@ -138,4 +145,17 @@ export interface ImageCatalogReference {
   readonly name: string;
   /** PostgreSQL major version to take from the catalog. */
   readonly major: number;
+}
+
+/** Where a new cluster recovers from. */
+export interface CnpgRecovery {
+  /** The object store holding the source cluster's base backups and WAL. */
+  readonly objectStore: CnpgObjectStore;
+  /** The source cluster's name in the store (its `serverName`). */
+  readonly sourceServerName: string;
+  /**
+   * Stop recovery here (time, LSN, name or immediate).
+   * @default - replay all archived WAL
+   */
+  readonly target?: RecoveryTarget;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AntiAffinity, CnpgClusterProps } from './cnpg-cluster-props';
+import { AntiAffinity, CnpgClusterProps, CnpgRecovery } from './cnpg-cluster-props';
 import { CnpgObjectStore } from './object-store';
 import { mergeParameters } from './tuning';
 import { checkInteger } from '../core/checks';
@@ -95,7 +95,7 @@ export class CnpgCluster extends Construct {
           ...(props.pgHba ? { pg_hba: props.pgHba } : {}),
           ...(sync ? { synchronous: { method: sync.method ?? 'any', number: sync.number, dataDurability: sync.dataDurability ?? 'required' } } : {}),
         },
-        bootstrap: {
+        bootstrap: props.recovery ? recoveryBootstrap(props.recovery, props) : {
           initdb: {
             database: props.database ?? 'app',
             owner: props.owner ?? 'app',
@@ -104,6 +104,12 @@ export class CnpgCluster extends Construct {
             postInitApplicationSQL: props.postInitApplicationSql ?? ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements'],
           },
         },
+        ...(props.recovery ? {
+          externalClusters: [{
+            name: 'origin',
+            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: props.recovery.objectStore.name, serverName: props.recovery.sourceServerName } },
+          }],
+        } : {}),
         storage: storage(props.storageSize),
         ...(props.walStorageSize ? { walStorage: storage(props.walStorageSize) } : {}),
         resources: {
@@ -152,6 +158,24 @@ export class CnpgCluster extends Construct {
   /** The Service of any instance. */
   public get rService(): string {
     return `${this.name}-r`;
+  }
+
+  /**
+   * Gives an application container its connection: `DATABASE_URL` from the app Secret's `uri`
+   * (the primary), or for `readOnly` a URL to the `-ro` Service built from the Secret's username
+   * and password (expanded by the kubelet; never in the YAML).
+   */
+  public addConnectionEnv(container: kplus.Container, readOnly: boolean = false): void {
+    const secret = kplus.Secret.fromSecretName(this, `AppSecret${container.name}${readOnly ? 'Ro' : 'Rw'}`, this.appSecretName);
+    const value = (key: string) => kplus.EnvValue.fromSecretValue({ secret, key });
+    if (!readOnly) {
+      container.env.addVariable('DATABASE_URL', value('uri'));
+      return;
+    }
+    container.env.addVariable('PGUSER', value('username'));
+    container.env.addVariable('PGPASSWORD', value('password'));
+    container.env.addVariable('PGDATABASE', value('dbname'));
+    container.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(`postgresql://$(PGUSER):$(PGPASSWORD)@${this.roService}:5432/$(PGDATABASE)`));
   }
 
   /** The Secret CloudNativePG generates for the application owner. */
@@ -250,4 +274,23 @@ export class CnpgCluster extends Construct {
     });
     SchemaValidation.addTo(monitor);
   }
+}
+
+function recoveryBootstrap(recovery: CnpgRecovery, props: CnpgClusterProps) {
+  const target = recovery.target;
+  const recoveryTarget = !target ? undefined
+    : target.kind === 'time' ? { targetTime: target.value }
+      : target.kind === 'lsn' ? { targetLSN: target.value }
+        : target.kind === 'xid' ? { targetXID: target.value }
+          : target.kind === 'name' ? { targetName: target.value }
+            : { targetImmediate: true };
+  const exclusive = target && !target.inclusive && ['time', 'lsn', 'xid'].includes(target.kind) ? { exclusive: true } : {};
+  return {
+    recovery: {
+      source: 'origin',
+      database: props.database ?? 'app',
+      owner: props.owner ?? 'app',
+      ...(recoveryTarget ? { recoveryTarget: { ...recoveryTarget, ...exclusive } } : {}),
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CnpgCluster, CnpgObjectStore, ContainerImage, ObjectStoreCredentials, Schedule, SecretKeyRef } from '../../src';
+import { CnpgCluster, CnpgObjectStore, ContainerImage, ObjectStoreCredentials, RecoveryAction, RecoveryTarget, Schedule, SecretKeyRef } from '../../src';
 import { synthValidated } from '../helpers/synth';
 
 function seedCluster(chart: Chart) {
@@ -79,5 +79,32 @@ describe('CnpgCluster', () => {
     const backup = cluster.addScheduledBackup('Hourly', { schedule: Schedule.cron({ minute: '0' }) });
     backup.addJsonPatch(JsonPatch.replace('/spec/schedule', '0 * * * *'));
     expect(() => app.synth()).toThrow('ScheduledBackup schedule "0 * * * *" has 5 fields; CloudNativePG needs six, seconds first (use Schedule)');
+  });
+
+  test('application wiring: rw from the app Secret uri, ro built from its parts', () => {
+    const chart = Testing.chart();
+    const cluster = seedCluster(chart);
+    const web = new kplus.Deployment(chart, 'Web', { containers: [{ name: 'web', image: 'registry.example/web:1.0.0', securityContext: { user: 1000 } }] });
+    const reports = web.addContainer({ name: 'reports', image: 'registry.example/reports:1.0.0', securityContext: { user: 1000 } });
+    cluster.addConnectionEnv(web.containers[0]);
+    cluster.addConnectionEnv(reports, true);
+    const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
+    expect(pod.containers[0].env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'myapp-db-app', key: 'uri' } } }]);
+    expect(pod.containers[1].env.map((e: any) => e.name)).toEqual(['PGUSER', 'PGPASSWORD', 'PGDATABASE', 'DATABASE_URL']);
+    expect(pod.containers[1].env[3].value).toBe('postgresql://$(PGUSER):$(PGPASSWORD)@myapp-db-ro:5432/$(PGDATABASE)');
+  });
+
+  test('recovery from an object store to a point in time', () => {
+    const chart = Testing.chart();
+    const source = seedCluster(chart);
+    const store = chart.node.findChild('Store') as CnpgObjectStore;
+    new CnpgCluster(chart, 'Restored', {
+      name: 'myapp-db-restored',
+      storageSize: Size.gibibytes(50),
+      recovery: { objectStore: store, sourceServerName: source.name, target: RecoveryTarget.of({ time: '2026-11-24T09:59:00Z', inclusive: false, action: RecoveryAction.PROMOTE }) },
+    });
+    const restored = synthValidated(chart).filter((m) => m.kind === 'Cluster')[1].spec;
+    expect(restored.bootstrap).toEqual({ recovery: { source: 'origin', database: 'app', owner: 'app', recoveryTarget: { targetTime: '2026-11-24 09:59:00+00', exclusive: true } } });
+    expect(restored.externalClusters).toEqual([{ name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'myapp-db-backups', serverName: 'myapp-db' } } }]);
   });
 });
