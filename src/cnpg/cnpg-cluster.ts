@@ -107,7 +107,10 @@ export class CnpgCluster extends Construct {
         ...(props.recovery ? {
           externalClusters: [{
             name: 'origin',
-            plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: props.recovery.objectStore.name, serverName: props.recovery.sourceServerName } },
+            plugin: {
+              name: BARMAN_CLOUD_PLUGIN,
+              parameters: { barmanObjectName: props.recovery.objectStore.name, serverName: props.recovery.sourceServerName },
+            },
           }],
         } : {}),
         storage: storage(props.storageSize),
