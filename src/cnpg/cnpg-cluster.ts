@@ -2,7 +2,7 @@ import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AntiAffinity, CnpgClusterProps, CnpgRecovery } from './cnpg-cluster-props';
-import { CnpgObjectStore } from './object-store';
+import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
 import { mergeParameters } from './tuning';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
@@ -54,6 +54,7 @@ export class CnpgCluster extends Construct {
   public readonly name: string;
   public readonly resource: ApiObject;
   private objectStore?: CnpgObjectStore;
+  private inTreeBackup?: ReturnType<typeof barmanConfiguration>;
 
   constructor(scope: Construct, id: string, props: CnpgClusterProps) {
     super(scope, id);
@@ -142,6 +143,9 @@ export class CnpgCluster extends Construct {
         } : {}),
         // Filled at synth once backupTo() has been called (or not).
         plugins: Lazy.any({ produce: () => this.pluginsSpec() }),
+        backup: Lazy.any({
+          produce: () => (this.inTreeBackup ? { retentionPolicy: this.inTreeBackup.retentionPolicy, barmanObjectStore: this.inTreeBackup.configuration } : undefined),
+        }),
       },
     });
     SchemaValidation.addTo(this.resource);
@@ -191,12 +195,26 @@ export class CnpgCluster extends Construct {
    * in-tree `backup.barmanObjectStore` is deprecated).
    */
   public backupTo(store: CnpgObjectStore): void {
+    if (this.inTreeBackup) throw propError(this, 'backupTo', store.name, 'the cluster already backs up in-tree; choose one backup method');
     this.objectStore = store;
+  }
+
+  /**
+   * Opt-in to the deprecated in-tree `backup.barmanObjectStore` (removal planned for
+   * CloudNativePG 1.31) for clusters not yet moved to the barman-cloud plugin. Prefer `backupTo`.
+   * @deprecated use backupTo with a CnpgObjectStore
+   */
+  public backupToInTreeBarmanObjectStore(props: CnpgObjectStoreProps): void {
+    if (this.objectStore) throw propError(this, 'backupToInTreeBarmanObjectStore', props.destinationPath, 'the cluster already backs up through the plugin; choose one backup method');
+    this.inTreeBackup = barmanConfiguration(this, props);
   }
 
   /** A ScheduledBackup of this cluster through the barman-cloud plugin. */
   public addScheduledBackup(id: string, options: CnpgScheduledBackupOptions): ApiObject {
-    if (!this.objectStore) throw propError(this, `addScheduledBackup(${id})`, undefined, 'call backupTo(objectStore) first: a scheduled backup needs somewhere to go');
+    if (!this.objectStore && !this.inTreeBackup) {
+      throw propError(this, `addScheduledBackup(${id})`, undefined, 'call backupTo(objectStore) first: a scheduled backup needs somewhere to go');
+    }
+    const method = this.objectStore ? { method: 'plugin', pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN } } : { method: 'barmanObjectStore' };
     const backup = new ApiObject(this, id, {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'ScheduledBackup',
@@ -206,8 +224,7 @@ export class CnpgCluster extends Construct {
         schedule: options.schedule.toCnpg(),
         immediate: options.immediate ?? false,
         backupOwnerReference: 'self',
-        method: 'plugin',
-        pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+        ...method,
         target: options.preferStandby === false ? 'primary' : 'prefer-standby',
       },
     });

@@ -63,31 +63,41 @@ export class CnpgObjectStore extends Construct {
 
   constructor(scope: Construct, id: string, props: CnpgObjectStoreProps) {
     super(scope, id);
-    if (!/^(s3|gs|https):\/\/[^\s]+$/.test(props.destinationPath ?? '')) {
-      throw propError(this, 'destinationPath', props.destinationPath, 'an s3://, gs:// or https:// (Azure) URL');
-    }
-    const days = (props.retention ?? Duration.days(30)).toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) throw propError(this, 'retention', props.retention?.toHumanString(), 'whole days, at least 1');
-    const compression = props.compression ?? 'gzip';
-    if (!['bzip2', 'gzip', 'lz4', 'snappy'].includes(compression)) throw propError(this, 'compression', compression, 'bzip2, gzip, lz4 or snappy');
-    if (props.encryption !== undefined && !['AES256', 'aws:kms'].includes(props.encryption)) throw propError(this, 'encryption', props.encryption, 'AES256 or aws:kms');
+    const { configuration, retentionPolicy } = barmanConfiguration(this, props);
     this.name = props.name ?? this.node.id.toLowerCase();
     assertDnsSubdomain(this, 'name', this.name);
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',
       metadata: { name: this.name },
-      spec: {
-        retentionPolicy: `${days}d`,
-        configuration: {
-          destinationPath: props.destinationPath,
-          ...(props.endpointUrl ? { endpointURL: props.endpointUrl } : {}),
-          ...props.credentials._json,
-          wal: { compression, ...(props.encryption ? { encryption: props.encryption } : {}) },
-          data: { compression, ...(props.encryption ? { encryption: props.encryption } : {}) },
-        },
-      },
+      spec: { retentionPolicy, configuration },
     });
     SchemaValidation.addTo(this.resource);
   }
+}
+
+/**
+ * The barman object store configuration shared by the plugin's ObjectStore and the deprecated
+ * in-tree `backup.barmanObjectStore` (the same fields), checked prop by prop.
+ */
+export function barmanConfiguration(scope: Construct, props: CnpgObjectStoreProps) {
+  if (!/^(s3|gs|https):\/\/[^\s]+$/.test(props.destinationPath ?? '')) {
+    throw propError(scope, 'destinationPath', props.destinationPath, 'an s3://, gs:// or https:// (Azure) URL');
+  }
+  const days = (props.retention ?? Duration.days(30)).toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) throw propError(scope, 'retention', props.retention?.toHumanString(), 'whole days, at least 1');
+  const compression = props.compression ?? 'gzip';
+  if (!['bzip2', 'gzip', 'lz4', 'snappy'].includes(compression)) throw propError(scope, 'compression', compression, 'bzip2, gzip, lz4 or snappy');
+  if (props.encryption !== undefined && !['AES256', 'aws:kms'].includes(props.encryption)) throw propError(scope, 'encryption', props.encryption, 'AES256 or aws:kms');
+  const encryption = props.encryption ? { encryption: props.encryption } : {};
+  return {
+    retentionPolicy: `${days}d`,
+    configuration: {
+      destinationPath: props.destinationPath,
+      ...(props.endpointUrl ? { endpointURL: props.endpointUrl } : {}),
+      ...props.credentials._json,
+      wal: { compression, ...encryption },
+      data: { compression, ...encryption },
+    },
+  };
 }

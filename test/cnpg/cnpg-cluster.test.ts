@@ -1,4 +1,4 @@
-import { Chart, JsonPatch, Size, Testing } from 'cdk8s';
+import { Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CnpgCluster, CnpgObjectStore, ContainerImage, ObjectStoreCredentials, RecoveryAction, RecoveryTarget, Schedule, SecretKeyRef } from '../../src';
 import { synthValidated } from '../helpers/synth';
@@ -106,5 +106,21 @@ describe('CnpgCluster', () => {
     const restored = synthValidated(chart).filter((m) => m.kind === 'Cluster')[1].spec;
     expect(restored.bootstrap).toEqual({ recovery: { source: 'origin', database: 'app', owner: 'app', recoveryTarget: { targetTime: '2026-11-24 09:59:00+00', exclusive: true } } });
     expect(restored.externalClusters).toEqual([{ name: 'origin', plugin: { name: 'barman-cloud.cloudnative-pg.io', parameters: { barmanObjectName: 'myapp-db-backups', serverName: 'myapp-db' } } }]);
+  });
+
+  test('the deprecated in-tree barmanObjectStore only as an explicit opt-in, with matching backup method', () => {
+    const chart = Testing.chart();
+    const cluster = new CnpgCluster(chart, 'Legacy', { name: 'legacy-db', storageSize: Size.gibibytes(10) });
+    cluster.backupToInTreeBarmanObjectStore({ destinationPath: 's3://acme/legacy-db', credentials: ObjectStoreCredentials.s3IamRole(), retention: Duration.days(14) });
+    cluster.addScheduledBackup('Nightly', { schedule: Schedule.cron({ minute: '0', hour: '1' }) });
+    const manifests = synthValidated(chart);
+    const spec = manifests.find((m) => m.kind === 'Cluster').spec;
+    expect(spec.plugins).toBeUndefined();
+    expect(spec.backup).toEqual({
+      retentionPolicy: '14d',
+      barmanObjectStore: { destinationPath: 's3://acme/legacy-db', s3Credentials: { inheritFromIAMRole: true }, wal: { compression: 'gzip' }, data: { compression: 'gzip' } },
+    });
+    expect(manifests.find((m) => m.kind === 'ScheduledBackup').spec.method).toBe('barmanObjectStore');
+    expect(manifests.map((m) => m.kind)).not.toContain('ObjectStore');
   });
 });
