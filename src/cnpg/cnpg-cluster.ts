@@ -143,9 +143,7 @@ export class CnpgCluster extends Construct {
         } : {}),
         // Filled at synth once backupTo() has been called (or not).
         plugins: Lazy.any({ produce: () => this.pluginsSpec() }),
-        backup: Lazy.any({
-          produce: () => (this.inTreeBackup ? { retentionPolicy: this.inTreeBackup.retentionPolicy, barmanObjectStore: this.inTreeBackup.configuration } : undefined),
-        }),
+        backup: Lazy.any({ produce: () => this.inTreeBackupSpec() }),
       },
     });
     SchemaValidation.addTo(this.resource);
@@ -276,6 +274,11 @@ export class CnpgCluster extends Construct {
     }
     this.addPodMonitor(`${id}PodMonitor`, selector);
     return pooler;
+  }
+
+  private inTreeBackupSpec() {
+    if (!this.inTreeBackup) return undefined;
+    return { retentionPolicy: this.inTreeBackup.retentionPolicy, barmanObjectStore: this.inTreeBackup.configuration };
   }
 
   private pluginsSpec() {
