@@ -44,6 +44,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/contract/'],
+      // Compiling the CNPG Cluster and Pooler schemas takes seconds on a busy machine.
+      testTimeout: 30_000,
       coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/src/imports/', '<rootDir>/src/schemas/'],
     },
   },

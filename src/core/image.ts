@@ -72,6 +72,8 @@ export class ImageCatalog {
   public static readonly PATRONI = ContainerImage.of('ghcr.io/zalando/spilo-15', '3.0-p1');
   /** pgpool-II 4.3.5, the version of the contract tests. */
   public static readonly PGPOOL = ContainerImage.of('docker.io/pgpool/pgpool', '4.3.5');
+  /** kubectl with bash and jq (alpine/k8s), for jobs that manage resources. */
+  public static readonly KUBECTL = ContainerImage.of('docker.io/alpine/k8s', '1.31.4');
   /** curl, for posting job notifications to webhooks. */
   public static readonly CURL = ContainerImage.of('docker.io/curlimages/curl', '8.11.1');
 

@@ -40,12 +40,18 @@ fi
 exit "$code"
 `;
 
-/** Where a job reports to, beyond the failure webhook. */
+/** Where a job reports to, beyond the failure webhook, and what else its pod runs. */
 export interface JobReporting {
   /** Pushgateway base URL, e.g. `http://pushgateway.monitoring:9091`. */
   readonly pushgatewayUrl?: string;
   /** Grouping key path after `/metrics/job/`, e.g. `pgrel_restore_test/source/app-db`. */
   readonly pushJob?: string;
+  /** Init containers that run before the work (they must exit 0 and leave their own status). */
+  readonly before?: kplus.ContainerProps[];
+  /** Containers that run beside the reporter once the work is done (cleanup). */
+  readonly after?: kplus.ContainerProps[];
+  /** Mount the ServiceAccount token: the job talks to the Kubernetes API. */
+  readonly apiAccess?: boolean;
 }
 
 /**
@@ -75,7 +81,7 @@ export function scheduledJob(
   } catch (e) {
     throw propError(scope, 'schedule', schedule.toCnpg(), (e as Error).message);
   }
-  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { automountToken: false });
+  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { automountToken: reporting.apiAccess ?? false });
   const job = new kplus.CronJob(scope, 'Resource', {
     schedule: cron,
     timeZone: options.timeZone,
@@ -86,11 +92,12 @@ export function scheduledJob(
     backoffLimit: options.backoffLimit ?? 1,
     activeDeadline: options.activeDeadline,
     serviceAccount,
-    automountServiceAccountToken: false,
+    automountServiceAccountToken: reporting.apiAccess ?? false,
     securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
   });
   const security = restrictedContainerSecurity(runAsUser);
-  if (!options.failureWebhook && !reporting.pushgatewayUrl) {
+  const needsReporter = options.failureWebhook || reporting.pushgatewayUrl || reporting.before || reporting.after;
+  if (!needsReporter) {
     job.addContainer({ ...work, securityContext: security });
     return job;
   }
@@ -98,6 +105,10 @@ export function scheduledJob(
   const status = kplus.Volume.fromEmptyDir(scope, 'JobStatus', 'job-status');
   const command = [...(work.command ?? []), ...(work.args ?? [])];
   if (command.length === 0) throw propError(scope, 'work.command', undefined, 'a notified job needs an explicit command');
+  for (const before of reporting.before ?? []) {
+    const mounts = [...(before.volumeMounts ?? []), { path: STATUS_DIR, volume: status }];
+    job.addInitContainer({ ...before, securityContext: security, volumeMounts: mounts });
+  }
   const init = job.addInitContainer({
     ...work,
     // Run the work, keep its exit code for the notifier, and let the pod go on to it.
@@ -122,6 +133,10 @@ export function scheduledJob(
   notifier.env.addVariable('JOB_STATUS_FILE', kplus.EnvValue.fromValue(`${STATUS_DIR}/exit-code`));
   notifier.env.addVariable('JOB_DESCRIPTION', kplus.EnvValue.fromValue(description));
   notifier.env.addVariable('POD_NAME', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME));
+  for (const after of reporting.after ?? []) {
+    const mounts = [...(after.volumeMounts ?? []), { path: STATUS_DIR, volume: status, readOnly: true }];
+    job.addContainer({ ...after, securityContext: security, volumeMounts: mounts });
+  }
   options.failureWebhook?.addToEnv(notifier, 'WEBHOOK_URL');
   if (reporting.pushgatewayUrl) {
     notifier.env.addVariable('PUSHGATEWAY_URL', kplus.EnvValue.fromValue(reporting.pushgatewayUrl.replace(/\/$/, '')));

@@ -9,6 +9,7 @@ import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript } from '../../src/backup/pg-dump-script';
 import { restoreTestScript, RestoreScriptOptions } from '../../src/backup/restore-test-script';
+import { CREATE_SCRIPT } from '../../src/cnpg/cnpg-restore-test';
 import { NOTIFIER_SCRIPT } from '../../src/core/scheduled-job';
 
 jest.setTimeout(300_000);
@@ -102,7 +103,17 @@ describe('restore test script against a real pgBackRest repository', () => {
       from: { kind: 'pgdump', directory: '/backups', prefix: 'shop' },
       checks: [RestoreCheck.tableExists('orders')],
     }), 0o700);
-    for (const f of [file, dumpFile]) {
+    const serverFile = path.join(work.path, 'check-server.sh');
+    writeServiceFile(serverFile, restoreTestScript({
+      source: 'myapp-db',
+      database: 'app',
+      superuser: 'postgres',
+      port: 5432,
+      startTimeoutSeconds: 60,
+      from: { kind: 'server' },
+      checks: [RestoreCheck.minRows('orders', 1), RestoreCheck.integrity()],
+    }), 0o700);
+    for (const f of [file, dumpFile, serverFile]) {
       const result = runUnchecked(program('shellcheck'), ['--severity=style', f]);
       expect(`${result.stdout}${result.stderr}`).toBe('');
       expect(result.status).toBe(0);
@@ -193,6 +204,59 @@ describe('restore test script against dumps written by the pg_dump job script', 
       const message = JSON.parse(fs.readFileSync(path.join(work.path, 'status', 'message.json'), 'utf8')).text;
       expect(message).toMatch(/^Restore test of shop passed in \d+s\. restored shop-\d{8}T\d{6}Z\.dump;orders: 700 rows;latest orders\.created_at: .+;amcheck: no corruption$/);
       expect(fs.readdirSync(path.join(work.path, 'scratch'))).toEqual([]);
+    } finally {
+      await server.stop();
+      work.remove();
+    }
+  });
+});
+
+describe('the CloudNativePG restore test steps', () => {
+  test('shellcheck accepts the create script', () => {
+    const work = serviceTempDir('cnpg-create');
+    try {
+      const file = path.join(work.path, 'create.sh');
+      writeServiceFile(file, CREATE_SCRIPT, 0o700);
+      const result = runUnchecked(program('shellcheck'), ['--severity=style', file]);
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+    } finally {
+      work.remove();
+    }
+  });
+
+  test('the check step runs against the server the create step left, and fails clearly when there is none', async () => {
+    const server = await PostgresServer.start({ initdbArgs: ['--auth-host=scram-sha-256'], conf: "password_encryption = 'scram-sha-256'\n" });
+    const work = serviceTempDir('cnpg-check');
+    try {
+      server.query("CREATE ROLE app LOGIN PASSWORD 'app-pw-7'");
+      server.query('CREATE DATABASE app OWNER app');
+      server.query('CREATE TABLE orders (id int); INSERT INTO orders SELECT generate_series(1, 42); ALTER TABLE orders OWNER TO app', 'app');
+      const script = path.join(work.path, 'check.sh');
+      writeServiceFile(script, restoreTestScript({
+        source: 'myapp-db',
+        database: 'app',
+        superuser: 'postgres',
+        port: 5432,
+        startTimeoutSeconds: 60,
+        from: { kind: 'server' },
+        checks: [RestoreCheck.minRows('orders', 40)],
+      }), 0o700);
+      const runCheck = (createExit: string) => {
+        const status = path.join(work.path, `status-${createExit}`);
+        run('/bin/mkdir', ['-p', status, path.join(work.path, 'tmp')]);
+        // What the create step leaves: the app Secret's uri (CloudNativePG's format) and its exit code.
+        writeServiceFile(path.join(status, 'uri'), `postgresql://app:app-pw-7@127.0.0.1:${server.port}/app\n`);
+        writeServiceFile(path.join(status, 'create-exit-code'), `${createExit}\n`);
+        const result = runUnchecked('/bin/bash', [script], { env: { JOB_STATUS_DIR: status, SCRATCH_DIR: path.join(work.path, 'tmp'), PATH } });
+        return { status: result.status, message: JSON.parse(fs.readFileSync(path.join(status, 'message.json'), 'utf8')).text as string, output: `${result.stdout}${result.stderr}` };
+      };
+      const good = runCheck('0');
+      expect(good.status).toBe(0);
+      expect(good.message).toMatch(/^Restore test of myapp-db passed in \d+s\. orders: 42 rows$/);
+      expect(good.output).not.toContain('app-pw-7');
+      const none = runCheck('1');
+      expect(none.status).toBe(1);
+      expect(none.message).toContain('Failed: the throwaway cluster was not created or did not become ready');
     } finally {
       await server.stop();
       work.remove();

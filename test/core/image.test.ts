@@ -17,7 +17,7 @@ describe('ContainerImage', () => {
 
   test('every catalog entry is pinned', () => {
     const entries = Object.entries(ImageCatalog).filter(([, v]) => v instanceof ContainerImage) as [string, ContainerImage][];
-    expect(entries.map(([k]) => k).sort()).toEqual(['CNPG_POSTGRES', 'CURL', 'PATRONI', 'PGBACKREST', 'PGBOUNCER', 'PGBOUNCER_EXPORTER', 'PGPOOL', 'POSTGRES', 'POSTGRES_EXPORTER']);
+    expect(entries.map(([k]) => k).sort()).toEqual(['CNPG_POSTGRES', 'CURL', 'KUBECTL', 'PATRONI', 'PGBACKREST', 'PGBOUNCER', 'PGBOUNCER_EXPORTER', 'PGPOOL', 'POSTGRES', 'POSTGRES_EXPORTER']);
     for (const [, image] of entries) expect(image.tag).toMatch(/^v?\d/);
   });
 });
