@@ -244,6 +244,21 @@ export const CNPG_CASES: AlertCase[] = [
     firing: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '0+1x30' }, labels: one({ pod: 'a-0', severity: 'critical' }) },
     silent: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '2x30' } },
   },
-  // The backup-job alerts read kube-state-metrics whatever the PostgreSQL source.
-  ...EXPORTER_CASES.filter((c) => ['PostgresFullBackupTooOld', 'PostgresIncrementalBackupTooOld', 'PostgresBackupJobFailed'].includes(c.alert)),
+  // The barman-cloud plugin's metrics; CloudNativePG takes base backups only (no incrementals).
+  {
+    alert: 'PostgresFullBackupTooOld',
+    evalTime: '9d',
+    firing: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '0x13000' }, labels: one({ cluster: 'a', severity: 'critical' }) },
+    silent: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '0+60x13000' } },
+  },
+  {
+    alert: 'PostgresBackupFailed',
+    evalTime: '10m',
+    firing: {
+      series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '100x20', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{cluster="a",pod="a-1"}': '500x20' },
+      labels: one({ cluster: 'a', severity: 'warning' }),
+    },
+    // An old failure followed by a success is history, not an alert.
+    silent: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '500x20', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{cluster="a",pod="a-1"}': '100x20' } },
+  },
 ];

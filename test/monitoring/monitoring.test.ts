@@ -102,6 +102,15 @@ describe('PostgresAlerts', () => {
     }
   });
 
+  test('the CloudNativePG catalog links every alert to an existing runbook section too', () => {
+    const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: AlertFamily.all(MetricSource.CNPG) });
+    for (const rule of alerts.ruleGroups().flatMap((g: any) => g.rules)) {
+      const [, file, anchor] = /\/docs\/runbooks\/([a-z-]+\.md)#([a-z]+)$/.exec(rule.annotations.runbook_url)!;
+      const headings = fs.readFileSync(path.join(__dirname, '../../docs/runbooks', file), 'utf8').split('\n').map((l) => l.toLowerCase());
+      expect([rule.alert, headings]).toEqual([rule.alert, expect.arrayContaining([`## ${anchor}`])]);
+    }
+  });
+
   test('thresholds are typed and reach the expressions', () => {
     const chart = Testing.chart();
     const alerts = new PostgresAlerts(chart, 'Alerts', {

@@ -5,6 +5,7 @@ import { AlertRule, MetricSource, Severity, promDuration } from '../alert-rule';
 export function backupRules(o: BackupAlertOptions): AlertRule[] {
   const full = o.fullMaxAge ?? Duration.days(8);
   const incr = o.incrementalMaxAge ?? Duration.days(2);
+  if (o.source === MetricSource.CNPG) return cnpgBackupRules(o, full);
   const age = (pattern: string) => `time() - max by (cronjob) (kube_cronjob_status_last_successful_time{cronjob=~"${pattern}"})`;
   return [
     {
@@ -32,10 +33,41 @@ export function backupRules(o: BackupAlertOptions): AlertRule[] {
     },
     {
       name: 'PostgresWalArchivingFailing',
-      expr: `increase(${o.source === MetricSource.CNPG ? 'cnpg_pg_stat_archiver_failed_count' : 'pg_archiver_failed_count'}[10m]) > 0`,
+      expr: 'increase(pg_archiver_failed_count[10m]) > 0',
       for: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'WAL archiving fails on {{ $labels.instance }}',
+      description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
+    },
+  ];
+}
+
+/** CloudNativePG base backups through the barman-cloud plugin, from the plugin's own metrics. */
+function cnpgBackupRules(o: BackupAlertOptions, full: Duration): AlertRule[] {
+  const by = o.clusterLabel ?? 'cluster';
+  const last = (what: string) => `max by (${by}) (barman_cloud_cloudnative_pg_io_last_${what}_backup_timestamp)`;
+  return [
+    {
+      name: 'PostgresFullBackupTooOld',
+      expr: `time() - ${last('available')} > ${full.toSeconds()}`,
+      for: Duration.minutes(10),
+      severity: Severity.CRITICAL,
+      summary: 'The newest backup of cluster {{ $labels.' + by + ' }} is {{ $value | humanizeDuration }} old',
+      description: `No base backup has completed for ${promDuration(full)}: recovery needs ever more WAL, and retention may soon expire the last good backup.`,
+    },
+    {
+      name: 'PostgresBackupFailed',
+      expr: `${last('failed')} > ${last('available')}`,
+      severity: Severity.WARNING,
+      summary: 'The last backup of cluster {{ $labels.' + by + ' }} failed',
+      description: 'The most recent base backup failed after the last one that succeeded; the Backup resource\'s status says why.',
+    },
+    {
+      name: 'PostgresWalArchivingFailing',
+      expr: 'increase(cnpg_pg_stat_archiver_failed_count[10m]) > 0',
+      for: Duration.minutes(5),
+      severity: Severity.CRITICAL,
+      summary: 'WAL archiving fails on {{ $labels.pod }}',
       description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
     },
   ];
