@@ -3,17 +3,10 @@
 # Installing starts nothing: the tests start and stop every server themselves.
 set -euo pipefail
 
-PACKAGES=(
-  postgresql-15 postgresql-contrib   # postgres, initdb, psql, pgbench
-  pgbouncer
-  pgbackrest
-  patroni etcd-server
-  prometheus                         # promtool
-  prometheus-postgres-exporter
-  pgpool2
-  shellcheck
-  util-linux                         # setpriv: run servers as the postgres user
-)
+# One list for this script and .ci/run: postgres/initdb/psql/pgbench, pgbouncer, pgbackrest, patroni +
+# etcd, promtool, postgres_exporter, pgpool, shellcheck, setpriv (run servers as postgres),
+# openssl (test certificates), curl (the job reporter).
+mapfile -t PACKAGES < "$(dirname "$0")/contract-deps.txt"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-contract-deps.sh: run as root (apt-get install)" >&2
