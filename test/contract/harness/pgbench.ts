@@ -26,10 +26,10 @@ function args(target: PgbenchTarget, clients: number, seconds: number): string[]
 }
 
 /** Runs pgbench to completion and parses its summary. */
-export function pgbench(target: PgbenchTarget, clients: number, seconds: number): PgbenchResult {
+export function pgbench(target: PgbenchTarget, clients: number, seconds: number, timeoutMs = (seconds + 90) * 1000): PgbenchResult {
   const result = runUnchecked(program('pgbench'), args(target, clients, seconds), {
     env: { PGPASSWORD: target.password, PGCONNECT_TIMEOUT: '10' },
-    timeoutMs: (seconds + 90) * 1000,
+    timeoutMs,
   });
   return parse(result.status, `${result.stdout}${result.stderr}`);
 }
