@@ -35,6 +35,7 @@ export class PostgresAlerts extends Construct {
   public readonly resource: ApiObject;
   private readonly families: AlertFamily[];
   private readonly custom: AlertRule[] = [];
+  private rendered?: RuleGroup[];
   private readonly runbookBase: string;
   private readonly labels: Record<string, string>;
 
@@ -61,6 +62,7 @@ export class PostgresAlerts extends Construct {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alert.name ?? '')) throw propError(this, 'addAlert.name', alert.name, 'an alert name: letters, digits and "_"');
     if (!alert.expr || alert.expr.trim() === '') throw propError(this, `addAlert(${alert.name}).expr`, alert.expr, 'a PromQL expression');
     this.custom.push(alert);
+    this.rendered = undefined;
   }
 
   /** The rule groups as they will be synthesized (`spec.groups`, also a valid Prometheus rule file's `groups`). */
@@ -69,8 +71,12 @@ export class PostgresAlerts extends Construct {
   }
 
   private groups(): RuleGroup[] {
-    const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
-    return ruleGroups(families, this.runbookBase, this.labels);
+    // Synth reads the groups several times (spec, duplicate check, schema check): render once.
+    if (!this.rendered) {
+      const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
+      this.rendered = ruleGroups(families, this.runbookBase, this.labels);
+    }
+    return this.rendered;
   }
 
   private duplicates(): string[] {
