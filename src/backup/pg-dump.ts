@@ -7,8 +7,9 @@ import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
-import { scheduledJob } from '../core/scheduled-job';
+import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 
 /** pg_dump's archive formats that pg_restore can list and restore selectively. */
@@ -123,7 +124,6 @@ export class PgDumpBackup extends Construct {
     const user = props.runAsUser ?? 999;
 
     this.script = pgDumpScript({ directory: DUMP_DIR, prefix: c.database, format: format.value as 'custom' | 'directory', jobs, compressionLevel, keep, scratch: '/tmp' });
-    const scripts = new kplus.ConfigMap(this, 'Script', { data: { 'pg-dump.sh': this.script } });
     const claim = props.storage.claimName
       ? kplus.PersistentVolumeClaim.fromClaimName(this, 'Claim', props.storage.claimName)
       : new kplus.PersistentVolumeClaim(this, 'Claim', {
@@ -139,12 +139,12 @@ export class PgDumpBackup extends Construct {
       command: ['/bin/bash', `${SCRIPT_DIR}/pg-dump.sh`],
       resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       volumeMounts: [
-        { path: SCRIPT_DIR, volume: kplus.Volume.fromConfigMap(this, 'ScriptVolume', scripts, { name: 'script' }), readOnly: true },
+        scriptFiles(this, SCRIPT_DIR, { 'pg-dump.sh': this.script }),
         { path: DUMP_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'Dumps', claim, { name: 'dumps' }) },
         { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp') },
       ],
     }, `pg_dump of database ${c.database}`, user);
-    const work = this.cronJob.initContainers[0] ?? this.cronJob.containers[0];
+    const work = workContainer(this.cronJob, 'pg-dump');
     work.env.addVariable('PGHOST', kplus.EnvValue.fromValue(c.host));
     work.env.addVariable('PGPORT', kplus.EnvValue.fromValue(String(c.port ?? 5432)));
     work.env.addVariable('PGDATABASE', kplus.EnvValue.fromValue(c.database));

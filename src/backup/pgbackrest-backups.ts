@@ -8,7 +8,7 @@ import { PgBackRestTls } from './pgbackrest-tls';
 import { checkInteger, checkText } from '../core/checks';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
-import { scheduledJob } from '../core/scheduled-job';
+import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { ScheduledJobOptions } from '../core/scheduled-job-options';
 
 /** Props of `PgBackRestBackups`. */
@@ -96,7 +96,7 @@ export class PgBackRestBackups extends Construct {
         command: ['/bin/sh', '-c', `pgbackrest ${config} ${stanza} stanza-create && exec pgbackrest ${config} ${stanza} --type=${type} backup`],
         resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user);
-      const work = job.initContainers[0] ?? job.containers[0];
+      const work = workContainer(job, 'backup');
       wirePgBackRest(child, work, props.settings, this.configMap, props.repositoryVolume);
       const tls = mountTls(child, work, props.tls);
       configText ??= renderPgBackRestConfig(this, props.settings, {

@@ -13,8 +13,9 @@ import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
-import { scheduledJob } from '../core/scheduled-job';
+import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 
 /** Which pgBackRest backup a restore test restores. */
@@ -166,10 +167,9 @@ export class RestoreTest extends Construct {
       startTimeoutSeconds: Math.ceil(timeout / 1000),
     });
 
-    const scripts = new kplus.ConfigMap(this, 'Script', { data: { 'restore-test.sh': this.script } });
     const scratch = kplus.Volume.fromEmptyDir(this, 'Scratch', 'scratch', { sizeLimit: props.scratchSize ?? Size.gibibytes(20) });
     const mounts: kplus.VolumeMount[] = [
-      { path: SCRIPT_DIR, volume: kplus.Volume.fromConfigMap(this, 'ScriptVolume', scripts, { name: 'script' }), readOnly: true },
+      scriptFiles(this, SCRIPT_DIR, { 'restore-test.sh': this.script }),
       { path: SCRATCH, volume: scratch },
     ];
     if (source._dumps?.claimName) {
@@ -189,7 +189,7 @@ export class RestoreTest extends Construct {
       resources: { cpu: { request: kplus.Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
       volumeMounts: mounts,
     }, `Restore test of ${sourceName}`, user, { pushgatewayUrl: props.pushgatewayUrl, pushJob: `pgrel_restore_test/source/${sourceName}` });
-    const work = this.cronJob.initContainers[0] ?? this.cronJob.containers[0];
+    const work = workContainer(this.cronJob, 'restore-test');
     work.env.addVariable('SCRATCH_DIR', kplus.EnvValue.fromValue(SCRATCH));
     if (!props.reportWebhook && !props.failureWebhook && !props.pushgatewayUrl) {
       // Without a reporter the report files still need somewhere to go.

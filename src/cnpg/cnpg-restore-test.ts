@@ -13,6 +13,7 @@ import { dnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { scheduledJob } from '../core/scheduled-job';
 import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 
 /** Props of `CnpgRestoreTest`. */
@@ -67,14 +68,11 @@ export class CnpgRestoreTest extends Construct {
     this.throwawayCluster = throwaway.resource.toJson();
     this.node.addValidation({ validate: () => detached.node.findAll().flatMap((c) => c.node.validate()) });
 
-    const files = new kplus.ConfigMap(this, 'Files', {
-      data: {
-        'cluster.json': JSON.stringify(this.throwawayCluster, null, 2) + '\n',
-        'create.sh': CREATE_SCRIPT,
-        'check.sh': restoreTestScript({ source: props.cluster.name, from: { kind: 'server' }, checks: props.checks, database: 'app', superuser: 'postgres', port: 5432, startTimeoutSeconds: timeout }),
-      },
+    const filesMount = scriptFiles(this, DIR, {
+      'cluster.json': JSON.stringify(this.throwawayCluster, null, 2) + '\n',
+      'create.sh': CREATE_SCRIPT,
+      'check.sh': restoreTestScript({ source: props.cluster.name, from: { kind: 'server' }, checks: props.checks, database: 'app', superuser: 'postgres', port: 5432, startTimeoutSeconds: timeout }),
     });
-    const volume = kplus.Volume.fromConfigMap(this, 'FilesVolume', files, { name: 'files' });
     const tmp = kplus.Volume.fromEmptyDir(this, 'KubectlTmp', 'kubectl-tmp');
     const kubectl = (containerName: string, command: string[]): kplus.ContainerProps => ({
       name: containerName,
@@ -89,7 +87,7 @@ export class CnpgRestoreTest extends Construct {
         POD_UID: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_UID),
       },
       resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
-      volumeMounts: [{ path: DIR, volume, readOnly: true }, { path: '/tmp', volume: tmp }],
+      volumeMounts: [filesMount, { path: '/tmp', volume: tmp }],
     });
 
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }), {
@@ -103,7 +101,7 @@ export class CnpgRestoreTest extends Construct {
       command: ['/bin/bash', `${DIR}/check.sh`],
       resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } },
       envVariables: { SCRATCH_DIR: kplus.EnvValue.fromValue('/tmp') },
-      volumeMounts: [{ path: DIR, volume, readOnly: true }, { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'CheckTmp', 'check-tmp') }],
+      volumeMounts: [filesMount, { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'CheckTmp', 'check-tmp') }],
     }, `Restore test of ${props.cluster.name} (CloudNativePG)`, props.runAsUser ?? 26, {
       pushgatewayUrl: props.pushgatewayUrl,
       pushJob: `pgrel_restore_test/source/${props.cluster.name}`,

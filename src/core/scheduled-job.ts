@@ -144,3 +144,13 @@ export function scheduledJob(
   }
   return job;
 }
+
+/**
+ * The container that runs the work of a `scheduledJob`: an init container when a reporter
+ * follows it, the only container otherwise.
+ */
+export function workContainer(job: kplus.CronJob, name: string): kplus.Container {
+  const container = [...job.initContainers, ...job.containers].find((c) => c.name === name);
+  if (!container) throw new Error(`scheduledJob: no container named ${name}`);
+  return container;
+}
