@@ -136,6 +136,13 @@ export interface CnpgClusterProps {
    * @default "switchover"
    */
   readonly primaryUpdateMethod?: string;
+  /**
+   * Let CloudNativePG keep a PodDisruptionBudget for the instances (`enablePDB`). Turn it off
+   * only for clusters that may vanish at any time (e.g. a restore test's throwaway), whose
+   * budget would otherwise block node drains.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
 }
 
 /** An image from a CloudNativePG image catalog. */

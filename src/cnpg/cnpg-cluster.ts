@@ -1,12 +1,12 @@
 import { ApiObject, Lazy, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AntiAffinity, CnpgClusterProps, CnpgRecovery } from './cnpg-cluster-props';
+import { AntiAffinity, CnpgClusterProps, CnpgRecovery, ImageCatalogReference } from './cnpg-cluster-props';
 import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
 import { mergeParameters } from './tuning';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
-import { ImageCatalog } from '../core/image';
+import { ContainerImage, ImageCatalog } from '../core/image';
 import { assertDnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { SchemaValidation } from '../core/schema-validation';
@@ -53,6 +53,14 @@ export interface CnpgPoolerOptions {
 export class CnpgCluster extends Construct {
   public readonly name: string;
   public readonly resource: ApiObject;
+  /** The application database created at bootstrap (where restore checks run). */
+  public readonly database: string;
+  /** Owner of the application database. */
+  public readonly owner: string;
+  /** The operand image, unless the cluster takes it from `imageCatalog`. */
+  public readonly image?: ContainerImage;
+  /** The image catalog entry the operand image comes from, if any. */
+  public readonly imageCatalog?: ImageCatalogReference;
   private objectStore?: CnpgObjectStore;
   private inTreeBackup?: ReturnType<typeof barmanConfiguration>;
 
@@ -65,6 +73,10 @@ export class CnpgCluster extends Construct {
     if (props.image && props.imageCatalog) {
       throw propError(this, 'image', props.image.reference, 'CloudNativePG refuses imageName together with imageCatalogRef: give one of image and imageCatalog');
     }
+    this.database = props.database ?? 'app';
+    this.owner = props.owner ?? 'app';
+    this.imageCatalog = props.imageCatalog;
+    this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
     const memory = props.memory ?? Size.gibibytes(1);
     const parameters = mergeParameters(this, memory, props.parameters ?? {});
     const sync = props.synchronous;
@@ -87,9 +99,9 @@ export class CnpgCluster extends Construct {
         instances,
         ...(props.imageCatalog
           ? { imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: props.imageCatalog.kind, name: props.imageCatalog.name, major: props.imageCatalog.major } }
-          : { imageName: (props.image ?? ImageCatalog.CNPG_POSTGRES).reference }),
+          : { imageName: this.image!.reference }),
         primaryUpdateMethod,
-        enablePDB: true,
+        enablePDB: props.podDisruptionBudget ?? true,
         postgresql: {
           parameters,
           shared_preload_libraries: ['pg_stat_statements'],
@@ -98,8 +110,8 @@ export class CnpgCluster extends Construct {
         },
         bootstrap: props.recovery ? recoveryBootstrap(props.recovery, props) : {
           initdb: {
-            database: props.database ?? 'app',
-            owner: props.owner ?? 'app',
+            database: this.database,
+            owner: this.owner,
             ...(props.ownerSecret ? { secret: { name: props.ownerSecret.name } } : {}),
             dataChecksums: true,
             postInitApplicationSQL: props.postInitApplicationSql ?? ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements'],
@@ -181,6 +193,11 @@ export class CnpgCluster extends Construct {
     container.env.addVariable('PGPASSWORD', value('password'));
     container.env.addVariable('PGDATABASE', value('dbname'));
     container.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(`postgresql://$(PGUSER):$(PGPASSWORD)@${this.roService}:5432/$(PGDATABASE)`));
+  }
+
+  /** The object store `backupTo` sends this cluster's WAL and base backups to, if any. */
+  public get backupStore(): CnpgObjectStore | undefined {
+    return this.objectStore;
   }
 
   /** The Secret CloudNativePG generates for the application owner. */
