@@ -1,4 +1,5 @@
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CnpgCluster } from './cnpg-cluster';
@@ -41,10 +42,21 @@ export interface CnpgRestoreTestProps extends ScheduledJobOptions {
 const DIR = '/opt/cnpg-restore-test';
 
 /**
+ * The label that marks a Cluster as a restore test's throwaway (value: the source cluster's name).
+ * The create step replaces, and the cleanup deletes, only a Cluster that carries it.
+ */
+const THROWAWAY_LABEL = 'pg-reliability.cdk8s.io/restore-test-of';
+
+/** Where Kubernetes clients look for the API token, CA and namespace. */
+const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const TOKEN_VOLUME = 'kube-api-access';
+
+/**
  * A CloudNativePG-native restore test: on a schedule, a Job creates a throwaway one-instance
- * Cluster recovered from the latest backup in the object store, waits until it is ready, runs the
- * restore checks against it, reports (webhook, Pushgateway metrics), and deletes it, even when a
- * step fails. The throwaway Cluster is owned by the Job's pod, so deleting the pod removes it too.
+ * Cluster recovered from the latest backup in the object store (a leftover of an earlier run is
+ * replaced, never reused), waits until it is ready, runs the restore checks in the source's
+ * application database, reports (webhook, Pushgateway metrics), and deletes it, even when a step
+ * fails. The throwaway Cluster is owned by the Job's pod, so deleting the pod removes it too.
  */
 export class CnpgRestoreTest extends Construct {
   public readonly cronJob: kplus.CronJob;
@@ -55,23 +67,34 @@ export class CnpgRestoreTest extends Construct {
     super(scope, id);
     if (!props.checks || props.checks.length === 0) throw propError(this, 'checks', props.checks, 'at least one check');
     const timeout = Math.ceil((checkDuration(this, 'readyTimeout', props.readyTimeout) ?? 40 * 60_000) / 1000);
-    const name = dnsLabel(props.cluster.name, 'restore-test');
+    const source = props.cluster;
+    const name = throwawayName(source.name);
+    // backupTo may be called after this construct: check at synth.
+    this.node.addValidation({ validate: () => backsUpTo(this, source, props.objectStore) });
 
     // Built by the Cluster construct itself in a detached app, so it is the same validated shape.
+    // Same database, owner and image as the source: the checks must see the source's data.
     const detached = new Chart(new App(), 'detached');
     const throwaway = new CnpgCluster(detached, 'Throwaway', {
       name,
       instances: 1,
       storageSize: props.storageSize ?? Size.gibibytes(20),
-      recovery: { objectStore: props.objectStore, sourceServerName: props.cluster.name },
+      database: source.database,
+      owner: source.owner,
+      image: source.image,
+      imageCatalog: source.imageCatalog,
+      // A one-instance budget would block every drain of the node it runs on.
+      podDisruptionBudget: false,
+      recovery: { objectStore: props.objectStore, sourceServerName: source.name },
     });
+    throwaway.resource.metadata.addLabel(THROWAWAY_LABEL, source.name);
     this.throwawayCluster = throwaway.resource.toJson();
     this.node.addValidation({ validate: () => detached.node.findAll().flatMap((c) => c.node.validate()) });
 
     const filesMount = scriptFiles(this, DIR, {
       'cluster.json': JSON.stringify(this.throwawayCluster, null, 2) + '\n',
       'create.sh': CREATE_SCRIPT,
-      'check.sh': restoreTestScript({ source: props.cluster.name, from: { kind: 'server' }, checks: props.checks, database: 'app', superuser: 'postgres', port: 5432, startTimeoutSeconds: timeout }),
+      'check.sh': restoreTestScript({ source: source.name, from: { kind: 'server' }, checks: props.checks, database: source.database, superuser: 'postgres', port: 5432, startTimeoutSeconds: timeout }),
     });
     const tmp = kplus.Volume.fromEmptyDir(this, 'KubectlTmp', 'kubectl-tmp');
     const kubectl = (containerName: string, command: string[]): kplus.ContainerProps => ({
@@ -81,6 +104,7 @@ export class CnpgRestoreTest extends Construct {
       command,
       envVariables: {
         CLUSTER: kplus.EnvValue.fromValue(name),
+        THROWAWAY_OF: kplus.EnvValue.fromValue(source.name),
         TIMEOUT: kplus.EnvValue.fromValue(String(timeout)),
         HOME: kplus.EnvValue.fromValue('/tmp'),
         POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
@@ -90,6 +114,7 @@ export class CnpgRestoreTest extends Construct {
       volumeMounts: [filesMount, { path: '/tmp', volume: tmp }],
     });
 
+    // No apiAccess: the token is mounted below into the two kubectl containers only, not pod-wide.
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }), {
       activeDeadline: Duration.seconds(timeout + 20 * 60),
       ...props,
@@ -102,16 +127,22 @@ export class CnpgRestoreTest extends Construct {
       resources: { cpu: { request: kplus.Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } },
       envVariables: { SCRATCH_DIR: kplus.EnvValue.fromValue('/tmp') },
       volumeMounts: [filesMount, { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'CheckTmp', 'check-tmp') }],
-    }, `Restore test of ${props.cluster.name} (CloudNativePG)`, props.runAsUser ?? 26, {
+    }, `Restore test of ${source.name} (CloudNativePG)`, props.runAsUser ?? 26, {
       pushgatewayUrl: props.pushgatewayUrl,
-      pushJob: `pgrel_restore_test/source/${props.cluster.name}`,
+      pushJob: `pgrel_restore_test/source/${source.name}`,
       before: [kubectl('create', ['/bin/bash', `${DIR}/create.sh`])],
-      after: [kubectl('cleanup', ['kubectl', 'delete', 'cluster', name, '--ignore-not-found', '--wait=false'])],
-      apiAccess: true,
+      // By label as well as name: a Cluster of that name that is not our throwaway is never deleted.
+      after: [kubectl('cleanup', ['kubectl', 'delete', 'cluster', '--selector', `${THROWAWAY_LABEL}=${source.name}`, '--field-selector', `metadata.name=${name}`, '--ignore-not-found', '--wait=false'])],
     });
+    mountApiToken(this.cronJob, ['create', 'cleanup']);
 
     const role = new kplus.Role(this, 'Role');
-    role.allow(['create', 'get', 'list', 'watch', 'patch', 'delete'], kplus.ApiResource.custom({ apiGroup: 'postgresql.cnpg.io', resourceType: 'clusters' }));
+    // RBAC cannot limit create by name (the object does not exist yet when it is authorized); it
+    // only makes new Clusters, and the create step refuses to replace one without our label.
+    role.allow(['create'], kplus.ApiResource.custom({ apiGroup: 'postgresql.cnpg.io', resourceType: 'clusters' }));
+    // Everything else only on the throwaway: list and watch by name need a metadata.name field
+    // selector, which kubectl wait and the cleanup use.
+    role.allow(['get', 'list', 'watch', 'delete', 'patch'], namedCluster(name));
     role.allow(['get'], kplus.Secret.fromSecretName(this, 'ThrowawayAppSecret', `${name}-app`));
     role.bind(this.cronJob.serviceAccount!);
     annotateConfigHash(this.cronJob.podMetadata, () => [JSON.stringify(this.throwawayCluster)]);
@@ -119,25 +150,114 @@ export class CnpgRestoreTest extends Construct {
 }
 
 /**
- * Creates the throwaway cluster (owned by this pod), waits for it, and leaves its URI and an exit
- * code for the check container. Always exits 0: the cleanup and report containers must still run.
+ * `<cluster>-restore-test`, shortened with a hash to CloudNativePG's limit for Cluster names (a
+ * DNS-1035 label of at most 50 characters, checked by its webhook).
+ */
+function throwawayName(source: string): string {
+  const name = dnsLabel(source, 'restore-test');
+  if (name.length <= 50) return name;
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 8);
+  return `${name.slice(0, 41).replace(/-+$/, '')}-${hash}`;
+}
+
+function backsUpTo(scope: Construct, cluster: CnpgCluster, store: CnpgObjectStore): string[] {
+  const actual = cluster.backupStore;
+  if (actual === store) return [];
+  const where = actual ? `it backs up to "${actual.name}"` : 'it backs up nowhere';
+  return [propError(scope, 'objectStore', store.name, `cluster ${cluster.name} does not back up to it (${where}): call cluster.backupTo(objectStore), or test the store it backs up to`).message];
+}
+
+function namedCluster(name: string): kplus.IApiResource {
+  return { apiGroup: 'postgresql.cnpg.io', resourceType: 'clusters', resourceName: name };
+}
+
+/**
+ * Mounts the ServiceAccount token, the cluster CA and the namespace where Kubernetes clients look
+ * for them, in the named containers only (the pod itself mounts no token). cdk8s-plus has no
+ * projected volumes, hence the patches.
+ */
+function mountApiToken(job: kplus.CronJob, containerNames: string[]): void {
+  const pod = '/spec/jobTemplate/spec/template/spec';
+  const patches = [JsonPatch.add(`${pod}/volumes/-`, {
+    name: TOKEN_VOLUME,
+    projected: {
+      defaultMode: 0o644,
+      sources: [
+        // The kubelet's own default lifetime for a projected token (rotated before it expires).
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        // Spelled like the generated k8s class: its toJson maps patched props to `downwardAPI`.
+        { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  })];
+  for (const containerName of containerNames) {
+    const init = job.initContainers.findIndex((c) => c.name === containerName);
+    const main = job.containers.findIndex((c) => c.name === containerName);
+    const path = init >= 0 ? `${pod}/initContainers/${init}` : `${pod}/containers/${main}`;
+    if (init < 0 && main < 0) throw new Error(`mountApiToken: no container named ${containerName}`);
+    patches.push(JsonPatch.add(`${path}/volumeMounts/-`, { name: TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true }));
+  }
+  ApiObject.of(job).addJsonPatch(...patches);
+}
+
+/**
+ * Creates the throwaway cluster (owned by this pod), waits for it, and leaves a libpq service file
+ * (`pg_service.conf`, service `restored`) and the passfile it names for the check container, with
+ * an exit code. A throwaway left by an earlier run is deleted first (old data would pass the
+ * checks); a Cluster of that name without our label is left alone and the run fails. Secret values
+ * are never evaluated by the shell or printed. Always exits 0: cleanup and report must still run.
  */
 export const CREATE_SCRIPT = `#!/bin/bash
 set -uo pipefail
 status="\${JOB_STATUS_DIR:-/run/job-status}"
 echo 1 > "$status/create-exit-code"
-owner=$(printf '[{"apiVersion":"v1","kind":"Pod","name":"%s","uid":"%s"}]' "$POD_NAME" "$POD_UID")
-if ! jq --argjson owner "$owner" '.metadata.ownerReferences = $owner' ${DIR}/cluster.json | kubectl apply -f -; then
-  echo "could not create cluster $CLUSTER" >&2
+rm -f "$status/pgpass" "$status/pg_service.conf"
+fail() {
+  echo "$1" >&2
+  rm -f "$status/pgpass" "$status/pg_service.conf"
   exit 0
+}
+
+if ! existing=$(kubectl get cluster "$CLUSTER" --ignore-not-found -o 'jsonpath={.metadata.name}/{.metadata.labels.${THROWAWAY_LABEL.replace(/\./g, '\\.')}}'); then
+  fail "could not look for an earlier cluster $CLUSTER"
+fi
+if [ -n "$existing" ]; then
+  if [ "$existing" != "$CLUSTER/$THROWAWAY_OF" ]; then
+    fail "cluster $CLUSTER exists but is not a throwaway of this restore test (no label ${THROWAWAY_LABEL}=$THROWAWAY_OF); refusing to replace it"
+  fi
+  echo "deleting cluster $CLUSTER left by an earlier run"
+  kubectl delete cluster "$CLUSTER" --wait=true --timeout="\${TIMEOUT}s" || fail "could not delete cluster $CLUSTER left by an earlier run"
+fi
+
+owner=$(printf '[{"apiVersion":"v1","kind":"Pod","name":"%s","uid":"%s"}]' "$POD_NAME" "$POD_UID")
+if ! jq --argjson owner "$owner" '.metadata.ownerReferences = $owner' ${DIR}/cluster.json | kubectl create -f -; then
+  fail "could not create cluster $CLUSTER"
 fi
 if ! kubectl wait --for=condition=Ready "cluster/$CLUSTER" --timeout="\${TIMEOUT}s"; then
   echo "cluster $CLUSTER did not become ready within \${TIMEOUT}s:" >&2
   kubectl get cluster "$CLUSTER" -o jsonpath='{.status.phase}: {.status.phaseReason}{"\\\\n"}' >&2 || true
-  exit 0
+  fail "cluster $CLUSTER is not ready"
 fi
-kubectl get secret "$CLUSTER-app" -o jsonpath='{.data.uri}' | base64 -d > "$status/uri"
-chmod 0600 "$status/uri"
+
+# One read of the Secret; base64 has no ":", so empty (missing) keys keep their place.
+secret_read_failed="could not read the connection of cluster $CLUSTER from Secret $CLUSTER-app"
+encoded=$(kubectl get secret "$CLUSTER-app" -o 'jsonpath={.data.pgpass}:{.data.host}:{.data.port}:{.data.dbname}:{.data.user}') || fail "$secret_read_failed"
+IFS=: read -r pgpass_b64 host_b64 port_b64 dbname_b64 user_b64 <<< "$encoded"
+decode() {
+  local value
+  value=$(printf '%s' "$1" | base64 -d) || return 1
+  # One line each: a line break would add settings to pg_service.conf.
+  [ -n "$value" ] && [[ $value != *[$'\\n\\r']* ]] || return 1
+  printf '%s' "$value"
+}
+if ! { pgpass=$(decode "$pgpass_b64") && host=$(decode "$host_b64") && port=$(decode "$port_b64") \\
+  && dbname=$(decode "$dbname_b64") && user=$(decode "$user_b64"); }; then
+  fail "$secret_read_failed (a key is missing, empty or has a line break)"
+fi
+( umask 077 && printf '%s\\n' "$pgpass" > "$status/pgpass" ) || fail "could not write $status/pgpass"
+printf '[restored]\\nhost=%s\\nport=%s\\ndbname=%s\\nuser=%s\\npassfile=%s\\n' "$host" "$port" "$dbname" "$user" "$status/pgpass" \\
+  > "$status/pg_service.conf" || fail "could not write $status/pg_service.conf"
 echo 0 > "$status/create-exit-code"
 exit 0
 `;
