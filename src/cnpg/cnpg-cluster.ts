@@ -61,6 +61,8 @@ export class CnpgCluster extends Construct {
   public readonly image?: ContainerImage;
   /** The image catalog entry the operand image comes from, if any. */
   public readonly imageCatalog?: ImageCatalogReference;
+  /** PostgreSQL parameters as rendered: derived from memory, with the user's on top. */
+  public readonly parameters: { [name: string]: string };
   private objectStore?: CnpgObjectStore;
   private inTreeBackup?: ReturnType<typeof barmanConfiguration>;
 
@@ -79,6 +81,7 @@ export class CnpgCluster extends Construct {
     this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
     const memory = props.memory ?? Size.gibibytes(1);
     const parameters = mergeParameters(this, memory, props.parameters ?? {});
+    this.parameters = { ...parameters };
     const sync = props.synchronous;
     if (sync) {
       checkInteger(this, 'synchronous.number', sync.number, 1, Math.max(1, instances - 1));

@@ -83,6 +83,7 @@ export class CnpgRestoreTest extends Construct {
       owner: source.owner,
       image: source.image,
       imageCatalog: source.imageCatalog,
+      parameters: recoveryParameters(source),
       // A one-instance budget would block every drain of the node it runs on.
       podDisruptionBudget: false,
       recovery: { objectStore: props.objectStore, sourceServerName: source.name },
@@ -158,6 +159,16 @@ function throwawayName(source: string): string {
   if (name.length <= 50) return name;
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 8);
   return `${name.slice(0, 41).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Settings a server replaying WAL needs at least as high as the server that wrote it (PostgreSQL
+ * stops recovery below them); the rest is derived from the throwaway's own, smaller memory.
+ */
+const RECOVERY_MINIMUMS = ['max_connections', 'max_locks_per_transaction', 'max_prepared_transactions', 'max_wal_senders', 'max_worker_processes'];
+
+function recoveryParameters(source: CnpgCluster): Record<string, string> {
+  return Object.fromEntries(RECOVERY_MINIMUMS.filter((p) => source.parameters[p] !== undefined).map((p) => [p, source.parameters[p]]));
 }
 
 function backsUpTo(scope: Construct, cluster: CnpgCluster, store: CnpgObjectStore): string[] {

@@ -180,4 +180,15 @@ describe('CnpgRestoreTest', () => {
     expect(manifests.find((m) => m.kind === 'Role').rules[1].resourceNames).toEqual([name]);
     expect(podOf(manifests).containers.find((c: any) => c.name === 'cleanup').command).toContain(`metadata.name=${name}`);
   });
+
+  test('#10.10 the throwaway has at least the source\'s settings that recovery requires (max_connections, ...)', () => {
+    // GIVEN a source with more connections and locks than the defaults (PostgreSQL stops replaying WAL below them)
+    const { chart, cluster, objectStore } = setup({ parameters: { max_connections: '400', max_locks_per_transaction: '256', work_mem: '64MB' } });
+    // WHEN
+    const test = new CnpgRestoreTest(chart, 'RestoreTest', { cluster, objectStore, checks });
+    synthValidated(chart);
+    // THEN those are copied; tuning for the production memory is not
+    expect(test.throwawayCluster.spec.postgresql.parameters).toMatchObject({ max_connections: '400', max_locks_per_transaction: '256' });
+    expect(test.throwawayCluster.spec.postgresql.parameters.work_mem).not.toBe('64MB');
+  });
 });
