@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { PGBACKREST_PATHS } from './pgbackrest-pod';
 import { RecoverySetting } from './recovery-target';
 
 /** What the WAL archiving settings refer to. */
@@ -7,7 +8,7 @@ export interface WalArchivingOptions {
   readonly stanza: string;
   /**
    * The pgbackrest.conf the database's pgBackRest reads.
-   * @default "/etc/pgbackrest/pgbackrest.conf"
+   * @default "/etc/pgbackrest/conf/pgbackrest.conf" (where every pod the library builds mounts it)
    */
   readonly configFile?: string;
   /**
@@ -49,7 +50,9 @@ export class WalArchiving {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(options.stanza)) {
       throw new Error(`WalArchiving: stanza got ${JSON.stringify(options.stanza)}; letters, digits, "_", "." and "-"`);
     }
-    const config = options.configFile ?? '/etc/pgbackrest/pgbackrest.conf';
+    // The same constant the pods mount the config at: a command computed before (or without) the
+    // sidecar must still name the file the database container will have.
+    const config = options.configFile ?? PGBACKREST_PATHS.configFile;
     if (!/^\/[A-Za-z0-9_./-]+$/.test(config)) throw new Error(`WalArchiving: configFile got ${JSON.stringify(config)}; an absolute path without spaces or quotes`);
     return `pgbackrest --config=${config} --stanza=${options.stanza}`;
   }

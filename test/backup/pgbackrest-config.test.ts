@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
-import { BackupRepository, FullRetention, PgBackRestSettings, RecoveryAction, RecoveryTarget, Schedule, WalArchiving } from '../../src';
+import { BackupRepository, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, RecoveryAction, RecoveryTarget, Schedule, WalArchiving } from '../../src';
 import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../src/backup/pgbackrest-config';
-import { podPlacement } from '../../src/backup/pgbackrest-pod';
+import { PGBACKREST_PATHS, podPlacement } from '../../src/backup/pgbackrest-pod';
 
 describe('pgbackrest.conf from typed settings', () => {
   test('two S3 repositories, encryption and retention; keys and passphrase only as env names', () => {
@@ -103,9 +104,29 @@ describe('RecoveryTarget renders for pgBackRest and for PostgreSQL', () => {
     expect(WalArchiving.postgresSettings({ stanza: 'app-db' })).toEqual([
       { name: 'wal_level', value: 'replica' },
       { name: 'archive_mode', value: 'on' },
-      { name: 'archive_command', value: 'pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=app-db archive-push %p' },
+      { name: 'archive_command', value: 'pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p' },
       { name: 'archive_timeout', value: '60s' },
-      { name: 'restore_command', value: 'pgbackrest --config=/etc/pgbackrest/pgbackrest.conf --stanza=app-db archive-get %f "%p"' },
+      { name: 'restore_command', value: 'pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-get %f "%p"' },
     ]);
+  });
+
+  test('#10.6 an archive_command computed without the sidecar names the file the database container mounts', () => {
+    // GIVEN a database whose container was configured by the sidecar
+    const { chart, settings, serverTls } = backupChart();
+    const data = kplus.Volume.fromEmptyDir(chart, 'Data', 'data');
+    const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ image: 'postgres:15.18', portNumber: 5432, volumeMounts: [{ path: '/var/lib/postgresql/data', volume: data }] }] });
+    const server = new PgBackRestServerSidecar(chart, 'Server', {
+      workload: db, settings, dataDirectory: '/var/lib/postgresql/data/pgdata', dataVolume: data, dataVolumeMountPath: '/var/lib/postgresql/data', tls: serverTls,
+    });
+    server.configureDatabaseContainer(db.containers[0]);
+    // WHEN the archive command is computed from the static helper alone (as Patroni or a user does)
+    const command = WalArchiving.archiveCommand({ stanza: 'app-db' });
+    // THEN the --config it names is where the database container finds pgbackrest.conf
+    const pod = Testing.synth(chart).find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    const configVolume = pod.volumes.find((v: any) => v.configMap?.name === server.configMap.name).name;
+    const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === configVolume);
+    expect(command).toContain(`--config=${mount.mountPath}/pgbackrest.conf `);
+    expect(command).toContain(`--config=${PGBACKREST_PATHS.configFile} `);
+    expect(server.postgresSettings().find((s) => s.name === 'archive_command')!.value).toBe(command);
   });
 });
