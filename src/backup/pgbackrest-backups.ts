@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkPgBackRestSettings, renderPgBackRestConfig } from './pgbackrest-config';
+import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
 import { mountTls, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
@@ -74,6 +74,7 @@ export class PgBackRestBackups extends Construct {
     checkPgBackRestSettings(this, props.settings);
     checkText(this, 'databaseHost', props.databaseHost);
     checkInteger(this, 'serverPort', props.serverPort, 1, 65535);
+    checkPgPaths(this, props.dataDirectory, props.socketDirectory, props.postgresPort);
     const user = props.runAsUser ?? 999;
     this.configMap = new kplus.ConfigMap(this, 'Config');
 

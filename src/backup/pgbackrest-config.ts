@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { S3KeyType } from './repository';
-import { checkInteger, checkText } from '../core/checks';
+import { checkAbsolutePath, checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
 import { renderPgBackRestIni } from '../core/render/pgbackrest-ini';
 import { ConfEntry, ConfSection, RenderError } from '../core/render/value';
@@ -74,6 +74,7 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
     checkInteger(scope, `${at}.retentionArchive`, o.retentionArchive, 1, 9999999);
     checkText(scope, `${at}.path`, o.path);
     if (o.path !== undefined && !o.path.startsWith('/')) throw propError(scope, `${at}.path`, o.path, 'an absolute path, e.g. "/pgbackrest"');
+    checkAbsolutePath(scope, `${at}.path`, o.path);
     if (repo._s3) {
       for (const prop of ['bucket', 'endpoint', 'region'] as const) {
         if (!repo._s3[prop]) throw propError(scope, `${at}.s3.${prop}`, repo._s3[prop], `an S3 repository needs ${prop}`);
@@ -92,6 +93,18 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
       }
     }
   });
+}
+
+/**
+ * Checks the paths that become `pg1-path` and `pg1-socket-path`, and the port: pgBackRest takes
+ * them verbatim, and PostgreSQL's socket `<dir>/.s.PGSQL.<port>` must fit a unix socket address
+ * (107 bytes).
+ */
+export function checkPgPaths(scope: IConstruct, dataDirectory: string, socketDirectory: string | undefined, port: number | undefined): void {
+  if (dataDirectory === undefined) throw propError(scope, 'dataDirectory', undefined, 'PGDATA as the database container sees it is required');
+  checkAbsolutePath(scope, 'dataDirectory', dataDirectory);
+  checkInteger(scope, 'postgresPort', port, 1, 65535);
+  checkAbsolutePath(scope, 'socketDirectory', socketDirectory, 107 - `/.s.PGSQL.${port ?? 5432}`.length);
 }
 
 /** Renders pgbackrest.conf: `[global]` with the repositories, `[<stanza>]` with the database. */

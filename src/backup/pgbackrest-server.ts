@@ -1,14 +1,15 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkPgBackRestSettings, renderPgBackRestConfig } from './pgbackrest-config';
+import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
 import { mountTls, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
 import { RecoverySetting } from './recovery-target';
 import { WalArchiving } from './wal-archiving';
-import { checkInteger } from '../core/checks';
+import { checkAbsolutePath, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
+import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { restrictedContainerSecurity } from '../core/security';
 
@@ -79,6 +80,12 @@ export class PgBackRestServerSidecar extends Construct {
     checkPgBackRestSettings(this, props.settings);
     const port = props.port ?? 8432;
     checkInteger(this, 'port', port, 1, 65535);
+    checkPgPaths(this, props.dataDirectory, props.socketDirectory, props.postgresPort);
+    checkAbsolutePath(this, 'dataVolumeMountPath', props.dataVolumeMountPath);
+    if (props.dataDirectory !== props.dataVolumeMountPath && !props.dataDirectory.startsWith(`${props.dataVolumeMountPath}/`)) {
+      // The sidecar sees only what the volume holds: PGDATA elsewhere is invisible to it.
+      throw propError(this, 'dataDirectory', props.dataDirectory, `a directory on dataVolume, i.e. under dataVolumeMountPath "${props.dataVolumeMountPath}"`);
+    }
     const user = props.runAsUser ?? 999;
     this.props = props;
     this.port = port;

@@ -32,6 +32,24 @@ export function checkText(scope: IConstruct, prop: string, value: string | undef
   }
 }
 
+/**
+ * Throws unless `value` is an absolute path that every reader takes verbatim: pgBackRest refuses
+ * a relative path ("must begin with /") and "//"; a space or newline breaks its config file and
+ * the shell commands the library writes; "." and ".." segments make two spellings of one
+ * directory, so mounts and pg1-path would silently disagree. `maxLength` bounds the whole path
+ * (a unix socket path, for one, must fit in 107 bytes).
+ */
+export function checkAbsolutePath(scope: IConstruct, prop: string, value: string | undefined, maxLength = 4095): void {
+  if (value === undefined) return;
+  const segments = typeof value === 'string' ? value.split('/').slice(1) : [];
+  const ok = typeof value === 'string' && value.startsWith('/') && value.length <= maxLength
+    && segments.length > 0 && segments.every((s) => /^[A-Za-z0-9_.+@~-]+$/.test(s) && s !== '.' && s !== '..');
+  if (!ok) {
+    throw propError(scope, prop, value, `expected an absolute path such as "/var/lib/postgresql/data" (at most ${maxLength} characters): `
+      + 'segments of letters, digits and "._+@~-", no ".", ".." or empty segment, no trailing "/"');
+  }
+}
+
 function attempt<T>(fn: () => T, fallback: T): T {
   try {
     return fn();

@@ -1,0 +1,66 @@
+import * as kplus from 'cdk8s-plus-28';
+import { backupChart } from './fixtures';
+import { PgBackRestBackups, PgBackRestServerSidecar } from '../../src';
+import { CLEAR_ERROR } from '../helpers/property';
+
+const GOOD = { dataDirectory: '/var/lib/postgresql/data/pgdata', dataVolumeMountPath: '/var/lib/postgresql/data', socketDirectory: '/var/run/postgresql' };
+
+function sidecar(paths: Partial<typeof GOOD>) {
+  const { chart, settings, serverTls } = backupChart();
+  const data = kplus.Volume.fromEmptyDir(chart, 'Data', 'data');
+  const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ image: 'postgres:15.18', portNumber: 5432 }] });
+  return () => new PgBackRestServerSidecar(chart, 'Server', { workload: db, settings, dataVolume: data, tls: serverTls, ...GOOD, ...paths });
+}
+
+function backups(paths: Partial<typeof GOOD>) {
+  const { chart, settings, clientTls } = backupChart();
+  return () => new PgBackRestBackups(chart, 'Backups', {
+    settings, databaseHost: 'db-0.db', tls: clientTls, dataDirectory: paths.dataDirectory ?? GOOD.dataDirectory, socketDirectory: paths.socketDirectory,
+  });
+}
+
+// pgBackRest: "'pgdata' must begin with /", "cannot contain //"; a space or newline breaks the
+// config file and the shell; ".." makes two names for one directory.
+const BAD_PATHS = ['pgdata', './pgdata', '/var/lib//pgdata', '/var/lib/postgresql/../pgdata', '/var/lib/./pgdata', '/pg data', '/pgdata\n[global]', '/pgdata/', ''];
+
+describe('#10.7 relative or malformed PGDATA and socket paths are refused at construction', () => {
+  test.each(BAD_PATHS)('PgBackRestServerSidecar dataDirectory %j', (path) => {
+    expect(sidecar({ dataDirectory: path })).toThrow(`[test/Server] dataDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+  });
+
+  test.each(BAD_PATHS)('PgBackRestServerSidecar socketDirectory %j', (path) => {
+    expect(sidecar({ socketDirectory: path })).toThrow(`[test/Server] socketDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+  });
+
+  test.each(BAD_PATHS)('PgBackRestServerSidecar dataVolumeMountPath %j', (path) => {
+    expect(sidecar({ dataVolumeMountPath: path })).toThrow(`[test/Server] dataVolumeMountPath: got ${JSON.stringify(path)}; expected an absolute path`);
+  });
+
+  test.each(BAD_PATHS)('PgBackRestBackups dataDirectory %j', (path) => {
+    expect(backups({ dataDirectory: path })).toThrow(`[test/Backups] dataDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+  });
+
+  test.each(BAD_PATHS)('PgBackRestBackups socketDirectory %j', (path) => {
+    expect(backups({ socketDirectory: path })).toThrow(`[test/Backups] socketDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+  });
+
+  test('a socket directory too long for the socket address (107 bytes with /.s.PGSQL.<port>)', () => {
+    const long = `/${'s'.repeat(95)}`;
+    expect(sidecar({ socketDirectory: long })).toThrow(/socketDirectory: got "\/s+"; expected an absolute path .*at most 93 characters/);
+    expect(sidecar({ socketDirectory: long.slice(0, 93) })).not.toThrow();
+  });
+
+  test('PGDATA outside the data volume, which the sidecar could not see', () => {
+    expect(sidecar({ dataDirectory: '/pgdata' })).toThrow('[test/Server] dataDirectory: got "/pgdata"; a directory on dataVolume, i.e. under dataVolumeMountPath "/var/lib/postgresql/data"');
+    expect(sidecar({ dataDirectory: '/var/lib/postgresql/database' })).toThrow(/under dataVolumeMountPath/);
+  });
+
+  test('every refusal has the library error shape, and good paths render verbatim', () => {
+    for (const path of BAD_PATHS) {
+      expect(sidecar({ dataDirectory: path })).toThrow(CLEAR_ERROR);
+      expect(backups({ socketDirectory: path })).toThrow(CLEAR_ERROR);
+    }
+    const server = sidecar({ dataDirectory: '/home/postgres/pgdata/pgroot/data', dataVolumeMountPath: '/home/postgres/pgdata' })();
+    expect(server.configMap.data['pgbackrest.conf']).toContain('pg1-path=/home/postgres/pgdata/pgroot/data\n');
+  });
+});
