@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { PgBackRestSettings } from './pgbackrest-settings';
+import { CompressType, PgBackRestSettings } from './pgbackrest-settings';
 import { S3KeyType } from './repository';
 import { checkAbsolutePath, checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
@@ -61,7 +61,7 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
   if (repos.length < 1 || repos.length > 4) {
     throw propError(scope, 'settings.repositories', repos.length, 'pgBackRest takes one to four repositories');
   }
-  checkInteger(scope, 'settings.compressLevel', settings.compressLevel, 0, 22);
+  checkCompression(scope, settings);
   checkInteger(scope, 'settings.processMax', settings.processMax, 1, 999);
   repos.forEach((repo, i) => {
     const at = `settings.repositories[${i}]`;
@@ -95,6 +95,20 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
   });
 }
 
+/** The level must be in the range of the chosen type: pgBackRest refuses it only when a backup starts. */
+function checkCompression(scope: IConstruct, settings: PgBackRestSettings): void {
+  const type = settings.compressType ?? CompressType.ZST;
+  const level = settings.compressLevel;
+  if (level === undefined) return;
+  if (type.minLevel === undefined || type.maxLevel === undefined) {
+    throw propError(scope, 'settings.compressLevel', level, `compress type "${type.value}" takes no level: leave compressLevel unset`);
+  }
+  if (!Number.isInteger(level) || level < type.minLevel || level > type.maxLevel) {
+    throw propError(scope, 'settings.compressLevel', level,
+      `with compress type "${type.value}", an integer from ${type.minLevel} to ${type.maxLevel} (pgBackRest's default is ${type.defaultLevel})`);
+  }
+}
+
 /**
  * Checks the paths that become `pg1-path` and `pg1-socket-path`, and the port: pgBackRest takes
  * them verbatim, and PostgreSQL's socket `<dir>/.s.PGSQL.<port>` must fit a unix socket address
@@ -126,7 +140,7 @@ export function renderPgBackRestConfig(scope: IConstruct, settings: PgBackRestSe
     add(`repo${n}-retention-archive`, o.retentionArchive);
     if (o.cipherPassphrase) add(`repo${n}-cipher-type`, 'aes-256-cbc');
   });
-  add('compress-type', (settings.compressType?.value ?? 'zst'));
+  add('compress-type', (settings.compressType ?? CompressType.ZST).value);
   add('compress-level', settings.compressLevel);
   add('process-max', settings.processMax ?? 2);
   add('archive-async', settings.archiveAsync ?? true);

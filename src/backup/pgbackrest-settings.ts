@@ -1,18 +1,31 @@
 import { BackupRepository } from './repository';
 
-/** Compression of backups and archived WAL. */
+/**
+ * Compression of backups and archived WAL. Each type has its own level range, checked by
+ * pgBackRest when a backup or archive-push starts (2.45: "'12' is out of range for
+ * 'compress-level' option when 'compress-type' option = 'gz'").
+ */
 export class CompressType {
-  /** zstd: fast with a good ratio; the default. */
-  public static readonly ZST = new CompressType('zst');
-  public static readonly LZ4 = new CompressType('lz4');
-  public static readonly GZ = new CompressType('gz');
-  public static readonly BZ2 = new CompressType('bz2');
-  /** No compression (for repositories on compressing storage). */
+  /** zstd: fast with a good ratio; the default. Levels -7 to 22, default 3. */
+  public static readonly ZST = new CompressType('zst', -7, 22, 3);
+  /** lz4: fastest. Levels -5 to 12, default 1. */
+  public static readonly LZ4 = new CompressType('lz4', -5, 12, 1);
+  /** gzip. Levels -1 (zlib's default) to 9, default 6. */
+  public static readonly GZ = new CompressType('gz', -1, 9, 6);
+  /** bzip2. Levels 1 to 9, default 9. */
+  public static readonly BZ2 = new CompressType('bz2', 1, 9, 9);
+  /** No compression (for repositories on compressing storage); takes no level. */
   public static readonly NONE = new CompressType('none');
 
   private constructor(
     /** `compress-type`. */
     public readonly value: string,
+    /** The lowest `compress-level` pgBackRest accepts for this type; undefined when the type takes no level. */
+    public readonly minLevel?: number,
+    /** The highest `compress-level` pgBackRest accepts for this type. */
+    public readonly maxLevel?: number,
+    /** pgBackRest's level when `compress-level` is not set. */
+    public readonly defaultLevel?: number,
   ) {}
 }
 
@@ -31,8 +44,9 @@ export interface PgBackRestSettings {
    */
   readonly compressType?: CompressType;
   /**
-   * Compression level.
-   * @default - pgBackRest's default for the type (3 for zst)
+   * Compression level, within the range of `compressType` (`CompressType.ZST.minLevel` ...
+   * `maxLevel`: zst -7..22, lz4 -5..12, gz -1..9, bz2 1..9; none takes no level).
+   * @default - pgBackRest's default for the type (zst 3, lz4 1, gz 6, bz2 9)
    */
   readonly compressLevel?: number;
   /**

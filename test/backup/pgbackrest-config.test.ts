@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
-import { BackupRepository, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, RecoveryAction, RecoveryTarget, Schedule, WalArchiving } from '../../src';
+import { BackupRepository, CompressType, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, RecoveryAction, RecoveryTarget, Schedule, WalArchiving } from '../../src';
 import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../src/backup/pgbackrest-config';
 import { PGBACKREST_PATHS, podPlacement } from '../../src/backup/pgbackrest-pod';
 
@@ -128,5 +128,37 @@ describe('RecoveryTarget renders for pgBackRest and for PostgreSQL', () => {
     expect(command).toContain(`--config=${mount.mountPath}/pgbackrest.conf `);
     expect(command).toContain(`--config=${PGBACKREST_PATHS.configFile} `);
     expect(server.postgresSettings().find((s) => s.name === 'archive_command')!.value).toBe(command);
+  });
+});
+
+describe('#10.8 compress-level is checked against the range of the chosen compress-type', () => {
+  const check = (compressType: CompressType | undefined, compressLevel: number) => () => checkPgBackRestSettings(Testing.chart(), {
+    stanza: 'main', repositories: [BackupRepository.posix({ retentionFull: FullRetention.count(1) })], compressType, compressLevel,
+  });
+
+  test('#10.8 gz level 12, which pgBackRest refuses at backup time, is refused at construction', () => {
+    expect(check(CompressType.GZ, 12)).toThrow('[test] settings.compressLevel: got 12; with compress type "gz", an integer from -1 to 9 (pgBackRest\'s default is 6)');
+  });
+
+  // The ranges pgBackRest 2.45 enforces (test/contract/pgbackrest-compress.test.ts shows each edge).
+  test.each([
+    ['gz', CompressType.GZ, -1, 9], ['bz2', CompressType.BZ2, 1, 9], ['lz4', CompressType.LZ4, -5, 12], ['zst', CompressType.ZST, -7, 22], ['default (zst)', undefined, -7, 22],
+  ])('%s: %d and %d are accepted, one beyond either is refused', (_name, type, min, max) => {
+    expect(check(type, min)).not.toThrow();
+    expect(check(type, max)).not.toThrow();
+    expect(check(type, min - 1)).toThrow(/settings\.compressLevel: got -?\d+; with compress type "\w+", an integer from/);
+    expect(check(type, max + 1)).toThrow(/settings\.compressLevel: got \d+; with compress type/);
+    expect(check(type, min + 0.5)).toThrow(/settings\.compressLevel/);
+  });
+
+  test('none takes no level at all', () => {
+    expect(check(CompressType.NONE, 0)).toThrow('[test] settings.compressLevel: got 0; compress type "none" takes no level: leave compressLevel unset');
+  });
+
+  test('the type is rendered, the default level left to pgBackRest', () => {
+    const settings = { stanza: 'main', repositories: [BackupRepository.posix({ retentionFull: FullRetention.count(1) })], compressType: CompressType.BZ2 };
+    const text = renderPgBackRestConfig(Testing.chart(), settings, { ...podPlacement(settings), pg: { path: '/pgdata' } });
+    expect(text).toContain('compress-type=bz2\nprocess-max=2\n');
+    expect(CompressType.BZ2.defaultLevel).toBe(9);
   });
 });
