@@ -26,8 +26,10 @@ export interface PgBackRestBackupsProps extends ScheduledJobOptions {
   /** @default 5432 */
   readonly postgresPort?: number;
   /**
-   * The socket directory inside the database pod, when the sidecar shares it.
-   * @default - TCP to localhost inside the database pod
+   * PostgreSQL's socket directory inside the database pod: pgBackRest's TLS server connects to
+   * PostgreSQL through it with this job's `pg1-socket-path` (never over TCP). Must equal the
+   * sidecar's `PgBackRestServerSidecar.socketDirectory`.
+   * @default "/var/run/postgresql" (the sidecar's default)
    */
   readonly socketDirectory?: string;
   /** The client certificate (its common name must be allowed by the server) and the CA of the server. */
@@ -105,7 +107,7 @@ export class PgBackRestBackups extends Construct {
         pg: {
           path: props.dataDirectory,
           port: props.postgresPort ?? 5432,
-          socketPath: props.socketDirectory,
+          socketPath: props.socketDirectory ?? PGBACKREST_PATHS.postgresSocket,
           tlsHost: { host: props.databaseHost, port: props.serverPort ?? 8432, ...tls },
         },
       });

@@ -14,6 +14,8 @@ export const PGBACKREST_PATHS = {
   repository: '/var/lib/pgbackrest',
   spool: '/var/spool/pgbackrest',
   lock: '/tmp/pgbackrest',
+  /** PostgreSQL's socket directory in the official postgres and Spilo images, shared with the sidecar. */
+  postgresSocket: '/var/run/postgresql',
 } as const;
 
 /** The pod-side placement shared by every pgBackRest config the library renders. */

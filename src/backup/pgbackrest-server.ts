@@ -25,13 +25,18 @@ export interface PgBackRestServerSidecarProps {
   /** Where the database container mounts `dataVolume`; the sidecar mounts it at the same path. */
   readonly dataVolumeMountPath: string;
   /**
-   * The volume holding PostgreSQL's unix socket, shared with the database container.
-   * @default - the sidecar connects over TCP to localhost
+   * The volume holding PostgreSQL's unix socket. pgBackRest reaches a local PostgreSQL only
+   * through that socket (`pg1-socket-path`), never over TCP, so the sidecar must see the
+   * database's socket directory. Give a volume here when the database container already mounts
+   * one at `socketDirectory`.
+   * @default - an emptyDir the construct creates; `configureDatabaseContainer()` mounts it in the
+   * database container and the sidecar mounts it too, both at `socketDirectory`
    */
   readonly socketVolume?: kplus.Volume;
   /**
-   * The socket directory (where `socketVolume` is mounted in both containers).
-   * @default "/var/run/postgresql"
+   * PostgreSQL's socket directory (one of its `unix_socket_directories`), where the socket volume
+   * is mounted in both containers. `PgBackRestBackups.socketDirectory` must name the same one.
+   * @default "/var/run/postgresql" (the official postgres and Spilo images)
    */
   readonly socketDirectory?: string;
   /** @default 5432 */
@@ -73,6 +78,10 @@ export class PgBackRestServerSidecar extends Construct {
   public readonly container: kplus.Container;
   public readonly configMap: kplus.ConfigMap;
   public readonly port: number;
+  /** PostgreSQL's socket directory, shared by the database container and the sidecar. */
+  public readonly socketDirectory: string;
+  /** The volume that shares it. */
+  public readonly socketVolume: kplus.Volume;
   private readonly props: PgBackRestServerSidecarProps;
 
   constructor(scope: Construct, id: string, props: PgBackRestServerSidecarProps) {
@@ -89,6 +98,8 @@ export class PgBackRestServerSidecar extends Construct {
     const user = props.runAsUser ?? 999;
     this.props = props;
     this.port = port;
+    this.socketDirectory = props.socketDirectory ?? PGBACKREST_PATHS.postgresSocket;
+    this.socketVolume = props.socketVolume ?? kplus.Volume.fromEmptyDir(this, 'Socket', 'postgres-socket');
     this.configMap = new kplus.ConfigMap(this, 'Config');
     this.container = props.workload.addContainer({
       name: 'pgbackrest-server',
@@ -102,7 +113,7 @@ export class PgBackRestServerSidecar extends Construct {
       securityContext: restrictedContainerSecurity(user),
     });
     this.container.mount(props.dataVolumeMountPath, props.dataVolume);
-    if (props.socketVolume) this.container.mount(props.socketDirectory ?? '/var/run/postgresql', props.socketVolume);
+    this.container.mount(this.socketDirectory, this.socketVolume);
     wirePgBackRest(this, this.container, props.settings, this.configMap, props.repositoryVolume);
     const tls = mountTls(this, this.container, props.tls);
     const text = renderPgBackRestConfig(this, props.settings, {
@@ -110,21 +121,41 @@ export class PgBackRestServerSidecar extends Construct {
       pg: {
         path: props.dataDirectory,
         port: props.postgresPort ?? 5432,
-        socketPath: props.socketVolume ? props.socketDirectory ?? '/var/run/postgresql' : undefined,
+        socketPath: this.socketDirectory,
       },
       tlsServer: { address: '*', port, ...tls, clientCommonNames: props.clientCommonNames ?? ['pgbackrest-backup'] },
     });
     this.configMap.addData('pgbackrest.conf', text);
     annotateConfigHash(props.workload.podMetadata, () => [text]);
+    this.node.addValidation({ validate: () => this.socketShared() });
   }
 
-  /** Gives the database container pgBackRest's config and secrets for `archive_command`. */
+  /**
+   * Gives the database container pgBackRest's config and secrets for `archive_command`, and
+   * mounts the socket volume at `socketDirectory` so the sidecar reaches PostgreSQL's socket.
+   */
   public configureDatabaseContainer(container: kplus.Container): void {
     wirePgBackRest(this, container, this.props.settings, this.configMap, this.props.repositoryVolume);
+    const existing = container.mounts.find((m) => m.path === this.socketDirectory);
+    if (!existing) {
+      container.mount(this.socketDirectory, this.socketVolume);
+    } else if (existing.volume !== this.socketVolume) {
+      throw propError(this, 'socketVolume', existing.volume.name,
+        `the database container already mounts volume "${existing.volume.name}" at ${this.socketDirectory}: pass it as socketVolume so the sidecar shares it`);
+    }
   }
 
   /** The WAL archiving settings for postgresql.conf, pointing at this config. */
   public postgresSettings(): RecoverySetting[] {
     return WalArchiving.postgresSettings({ stanza: this.props.settings.stanza, configFile: PGBACKREST_PATHS.configFile });
+  }
+
+  /** Without the database's socket directory the sidecar cannot connect at all: fail at synth, not at the first backup. */
+  private socketShared(): string[] {
+    const shares = this.props.workload.containers.some((c) => c !== this.container
+      && c.mounts.some((m) => m.path === this.socketDirectory && m.volume === this.socketVolume));
+    if (shares) return [];
+    return [`socketDirectory: no database container mounts the socket volume at ${this.socketDirectory}; `
+      + 'pgBackRest reaches PostgreSQL only through its unix socket: call configureDatabaseContainer(databaseContainer)'];
   }
 }

@@ -89,12 +89,65 @@ describe('a synthesized backup stack', () => {
     const [serverConf, jobConf] = configs;
     expect(serverConf).toContain('tls-server-address=*\ntls-server-port=8432\ntls-server-ca-file=/etc/pgbackrest/tls/ca/ca.crt\n');
     expect(serverConf).toContain('tls-server-auth=pgbackrest-backup=app-db\n');
-    expect(jobConf).toContain('[app-db]\npg1-path=/var/lib/postgresql/data/pgdata\npg1-port=5432\npg1-host=app-db-0.app-db\npg1-host-type=tls\npg1-host-port=8432\n');
+    expect(jobConf).toContain('[app-db]\npg1-path=/var/lib/postgresql/data/pgdata\npg1-port=5432\npg1-socket-path=/var/run/postgresql\npg1-host=app-db-0.app-db\npg1-host-type=tls\npg1-host-port=8432\n');
     const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
     expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);
     // the database container got the config and secrets for archive_command
     expect(db.containers[0].env.map((e: any) => e.name)).toEqual(['PGBACKREST_REPO1_S3_KEY', 'PGBACKREST_REPO1_S3_KEY_SECRET', 'PGBACKREST_REPO1_CIPHER_PASS']);
     expectRestricted(db, ['pgbackrest-server']);
+  });
+
+  test('#10.5 the sidecar reaches PostgreSQL through the shared socket by default', () => {
+    // GIVEN the stack above: no socketVolume, configureDatabaseContainer called
+    const { chart } = stack();
+    // WHEN it is synthesized
+    const manifests = synthValidated(chart);
+    // THEN one emptyDir is mounted at /var/run/postgresql in the database container and the sidecar
+    const pod = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    const socketMount = (name: string) => pod.containers.find((c: any) => c.name === name).volumeMounts.find((m: any) => m.mountPath === '/var/run/postgresql');
+    const [dbMount, sidecarMount] = [socketMount('postgres'), socketMount('pgbackrest-server')];
+    expect(dbMount).toBeDefined();
+    expect(sidecarMount).toEqual(dbMount);
+    expect(pod.volumes.find((v: any) => v.name === dbMount.name)).toEqual({ name: dbMount.name, emptyDir: {} });
+    // and both configs name that directory as pg1-socket-path (the job's is the one the server uses)
+    const [serverConf, jobConf] = manifests.filter((m) => m.kind === 'ConfigMap').map((m) => m.data['pgbackrest.conf']);
+    for (const conf of [serverConf, jobConf]) expect(conf).toContain('pg1-socket-path=/var/run/postgresql\n');
+  });
+
+  test('#10.5 a sidecar whose database container does not share the socket fails at synth', () => {
+    // GIVEN a sidecar without configureDatabaseContainer()
+    const { chart, serverTls, settings } = backupChart();
+    const data = kplus.Volume.fromEmptyDir(chart, 'Data', 'data');
+    const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ name: 'postgres', image: 'postgres:15.18', portNumber: 5432 }] });
+    new PgBackRestServerSidecar(chart, 'Server', { workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls });
+    // WHEN it is synthesized, THEN the validation says what to call
+    expect(() => synthValidated(chart)).toThrow('[test/Server] socketDirectory: no database container mounts the socket volume at /var/run/postgresql; '
+      + 'pgBackRest reaches PostgreSQL only through its unix socket: call configureDatabaseContainer(databaseContainer)');
+  });
+
+  test('#10.5 a socket volume the database already mounts is reused; a different one at that path is refused', () => {
+    const { chart, serverTls, settings } = backupChart();
+    const data = kplus.Volume.fromEmptyDir(chart, 'Data', 'data');
+    const socket = kplus.Volume.fromEmptyDir(chart, 'Sock', 'run-postgresql');
+    const db = new kplus.StatefulSet(chart, 'Db', {
+      containers: [{ name: 'postgres', image: 'postgres:15.18', portNumber: 5432, volumeMounts: [{ path: '/run/pg', volume: socket }] }],
+    });
+    const server = new PgBackRestServerSidecar(chart, 'Server', {
+      workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls, socketVolume: socket, socketDirectory: '/run/pg',
+    });
+    server.configureDatabaseContainer(db.containers[0]);
+    const pod = synthValidated(chart).find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    expect(pod.containers[0].volumeMounts.filter((m: any) => m.mountPath === '/run/pg')).toEqual([{ name: 'run-postgresql', mountPath: '/run/pg' }]);
+    expect(server.configMap.data['pgbackrest.conf']).toContain('pg1-socket-path=/run/pg\n');
+
+    const other = backupChart();
+    const db2 = new kplus.StatefulSet(other.chart, 'Db', {
+      containers: [{ name: 'postgres', image: 'postgres:15.18', portNumber: 5432, volumeMounts: [{ path: '/var/run/postgresql', volume: kplus.Volume.fromEmptyDir(other.chart, 'Mine', 'mine') }] }],
+    });
+    const server2 = new PgBackRestServerSidecar(other.chart, 'Server', {
+      workload: db2, settings: other.settings, dataDirectory: '/data/pgdata', dataVolume: kplus.Volume.fromEmptyDir(other.chart, 'Data', 'data'), dataVolumeMountPath: '/data', tls: other.serverTls,
+    });
+    expect(() => server2.configureDatabaseContainer(db2.containers[0])).toThrow('[test/Server] socketVolume: got "mine"; the database container already mounts volume "mine" at /var/run/postgresql');
   });
 
   test('a posix repository without its volume is refused', () => {
