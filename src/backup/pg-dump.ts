@@ -60,7 +60,10 @@ export interface PgDumpBackupProps extends ScheduledJobOptions {
   readonly connection: PgDumpConnection;
   readonly storage: DumpStorage;
   /**
-   * @default Schedule.cron({ minute: '0', hour: '3' }) (daily 03:00)
+   * With a `timeZone` that has daylight saving, keep it out of the hours the clocks skip
+   * (00:00-04:00 and 22:00-24:00 somewhere in the world): a skipped run is a missing dump,
+   * and the synth warns about one.
+   * @default Schedule.cron({ minute: '0', hour: '5' }) (daily 05:00, outside every daylight-saving gap)
    */
   readonly schedule?: Schedule;
   /** @default DumpFormat.CUSTOM */
@@ -90,11 +93,21 @@ export interface PgDumpBackupProps extends ScheduledJobOptions {
 }
 
 const DUMP_DIR = '/backups';
+
+/**
+ * Throws unless `database` can name dump files: it is both a file name and part of the glob that
+ * finds them again, and it reaches a shell (quoted, but checked all the same).
+ */
+export function checkDumpDatabase(scope: Construct, prop: string, database: string): void {
+  if (typeof database !== 'string' || database.length > 63 || !/^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(database)) {
+    throw propError(scope, prop, database, 'a database name of at most 63 letters, digits, "_" and "-" (the name also names the dump files)');
+  }
+}
 const SCRIPT_DIR = '/opt/pg-dump';
 
 /**
- * Logical backups with pg_dump on a schedule. Each dump is checked with `pg_restore --list`
- * before older ones are pruned, so an unreadable dump fails the job instead of silently
+ * Logical backups with pg_dump on a schedule. Each dump is read to its end with
+ * `pg_restore` before older ones are pruned, so an unreadable dump fails the job instead of silently
  * replacing good ones.
  */
 export class PgDumpBackup extends Construct {
@@ -107,9 +120,7 @@ export class PgDumpBackup extends Construct {
     const c = props.connection;
     checkText(this, 'connection.host', c.host);
     checkInteger(this, 'connection.port', c.port, 1, 65535);
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_-]*$/.test(c.database ?? '')) {
-      throw propError(this, 'connection.database', c.database, 'letters, digits, "_" and "-" (the name also names the dump files)');
-    }
+    checkDumpDatabase(this, 'connection.database', c.database);
     checkText(this, 'connection.user', c.user);
     const format = props.format ?? DumpFormat.CUSTOM;
     const jobs = props.jobs ?? 1;
@@ -132,7 +143,7 @@ export class PgDumpBackup extends Construct {
         accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       });
 
-    this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '3' }), { activeDeadline: Duration.hours(4), ...props }, {
+    this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '5' }), { activeDeadline: Duration.hours(4), ...props }, {
       name: 'pg-dump',
       image: (props.image ?? ImageCatalog.POSTGRES).reference,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,

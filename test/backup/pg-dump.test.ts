@@ -17,7 +17,7 @@ describe('PgDumpBackup', () => {
     const manifests = synthValidated(chart);
     expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'PersistentVolumeClaim', 'ServiceAccount']);
     const cronJob = manifests.find((m) => m.kind === 'CronJob');
-    expect(cronJob.spec).toMatchObject({ schedule: '0 3 * * *', concurrencyPolicy: 'Forbid' });
+    expect(cronJob.spec).toMatchObject({ schedule: '0 5 * * *', concurrencyPolicy: 'Forbid' });
     const pod = cronJob.spec.jobTemplate.spec.template.spec;
     const container = pod.containers[0];
     expect(container.command).toEqual(['/bin/bash', '/opt/pg-dump/pg-dump.sh']);

@@ -5,7 +5,7 @@ import { run, runUnchecked, serviceTempDir, startService, stopAllServices, write
 import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript, PgDumpScriptOptions } from '../../src/backup/pg-dump-script';
-import { NOTIFIER_SCRIPT } from '../../src/core/scheduled-job';
+import { NOTIFIER_SCRIPT } from '../../src/core/job-scripts';
 
 jest.setTimeout(120_000);
 afterAll(stopAllServices);
@@ -95,8 +95,71 @@ describe('the pg_dump job script, run for real against PostgreSQL 15', () => {
     writeServiceFile(path.join(bin, 'pg_dump'), '#!/bin/sh\nfor a; do case "$a" in --file=*) echo garbage > "${a#--file=}";; esac; done\n', 0o755);
     const result = runUnchecked('/bin/bash', [write('custom.sh', { keep: 1 })], { env: { ...env(), PATH: `${bin}:${process.env.PATH}` } });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/pg_restore cannot read .*shop-\d{8}T\d{6}Z\.dump; removing it/);
+    expect(result.stderr).toMatch(/pg_restore cannot read all of .*shop-\d{8}T\d{6}Z\.dump; removing it/);
     expect(listDumps()).toEqual(before);
+  });
+});
+
+describe('pg_dump job script: exact selection and a full read (#10.1, #10.4)', () => {
+  let server: PostgresServer;
+  const dir = serviceTempDir('pg-dump-exact');
+  const dumps = path.join(dir.path, 'dumps');
+  const scratch = path.join(dir.path, 'tmp');
+  const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+    run('/bin/mkdir', ['-p', dumps, scratch]);
+    server.query('CREATE DATABASE app');
+    server.query("CREATE TABLE events (id int PRIMARY KEY, payload text); INSERT INTO events SELECT g, md5(g::text) || repeat('x', 200) FROM generate_series(1, 20000) g", 'app');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dir.remove();
+  });
+
+  const env = (extraPath = '') => ({ PGHOST: server.socketDir, PGPORT: String(server.port), PGUSER: 'postgres', PGDATABASE: 'app', PATH: `${extraPath}${PG_BIN}:${process.env.PATH}` });
+  const script = (name: string, keep: number) => {
+    const file = path.join(dir.path, name);
+    writeServiceFile(file, pgDumpScript({ directory: dumps, prefix: 'app', format: 'custom', jobs: 1, compressionLevel: 6, keep, scratch }), 0o700);
+    return file;
+  };
+  const listDumps = () => fs.readdirSync(dumps).sort();
+
+  test('#10.1 retention matches one database exactly: dumps of app-logs survive and the dump just written is kept', () => {
+    // Another database's dumps on the same claim; by name they sort after every app dump.
+    for (const stamp of ['20261120T010000Z', '20261121T010000Z']) writeServiceFile(path.join(dumps, `app-logs-${stamp}.dump`), 'logs');
+    // An app dump stamped in the future (a skewed clock) sorts after the one about to be written.
+    writeServiceFile(path.join(dumps, 'app-20991231T000000Z.dump'), 'future');
+    writeServiceFile(path.join(dumps, 'app-20200101T000000Z.dump'), 'old');
+    const output = run('/bin/bash', [script('keep1.sh', 1)], { env: env() });
+    const written = /dumping database app from .* to .*\/(app-\d{8}T\d{6}Z\.dump)/.exec(output)![1];
+    expect(listDumps()).toEqual(['app-20991231T000000Z.dump', written, 'app-logs-20261120T010000Z.dump', 'app-logs-20261121T010000Z.dump'].sort());
+    const removed = output.split('\n').filter((line) => line.startsWith('retention: removing'));
+    expect(removed).toEqual([`retention: removing ${path.join(dumps, 'app-20200101T000000Z.dump')}`]);
+  });
+
+  test('#10.4 a dump truncated to 60% fails the job, though pg_restore --list reads it', () => {
+    run('/bin/rm', ['-rf', dumps]);
+    run('/bin/mkdir', ['-p', dumps]);
+    // pg_dump that writes a real dump and then loses the last 40% of it (a full disk, a bad copy).
+    const bin = path.join(dir.path, 'bin');
+    run('/bin/mkdir', ['-p', bin]);
+    writeServiceFile(path.join(bin, 'pg_dump'), `#!/bin/sh
+set -e
+${PG_BIN}/pg_dump "$@"
+for a; do case "$a" in --file=*) f="\${a#--file=}";; esac; done
+truncate -s $(( $(stat -c %s "$f") * 6 / 10 )) "$f"
+`, 0o755);
+    const result = runUnchecked('/bin/bash', [script('truncated.sh', 3)], { env: env(`${bin}:`) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/pg_restore cannot read all of .*app-\d{8}T\d{6}Z\.dump; removing it/);
+    expect(listDumps()).toEqual([]);
+    // What the old check saw: the table of contents of a truncated dump reads fine.
+    const copy = path.join(dir.path, 'copy.dump');
+    run(`${bin}/pg_dump`, ['--format=custom', `--file=${copy}`], { env: env() });
+    expect(runUnchecked(program('pg_restore'), ['--list', copy]).status).toBe(0);
+    expect(runUnchecked(program('pg_restore'), ['--file=/dev/null', copy]).status).not.toBe(0);
   });
 });
 
