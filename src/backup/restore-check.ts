@@ -2,15 +2,32 @@ import { Duration } from 'cdk8s';
 import { propError } from '../core/errors';
 import { shellQuote } from '../core/shell';
 
-const TABLE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+const TABLE = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
+/**
+ * A table or column name as SQL must see it: every part double-quoted, so `user` is the table
+ * and not `current_user`, and `Orders` keeps its case (names are taken exactly as created).
+ */
+function quoteIdentifier(name: string): string {
+  return name.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+}
+
+/** A SQL string literal. */
+function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
 
 /** One validation a restore test runs against the restored database. */
 export class RestoreCheck {
-  /** The table exists. */
+  /**
+   * The table exists. Names are exact: `Orders` is the table created as `"Orders"`, `orders` the
+   * one created unquoted; a schema-qualified name is `schema.table`.
+   */
   public static tableExists(table: string): RestoreCheck {
     RestoreCheck.checkTable(table);
+    const sql = `SELECT to_regclass(${sqlLiteral(quoteIdentifier(table))}) IS NOT NULL`;
     return new RestoreCheck(`table_exists_${table}`, [
-      `if [ "$(q "SELECT to_regclass('${table}') IS NOT NULL")" != t ]; then fail "table ${table} is missing"; fi`,
+      `if [ "$(q ${shellQuote(sql)})" != t ]; then fail ${shellQuote(`table ${table} is missing`)}; fi`,
     ]);
   }
 
@@ -18,9 +35,10 @@ export class RestoreCheck {
   public static minRows(table: string, rows: number): RestoreCheck {
     RestoreCheck.checkTable(table);
     if (!Number.isInteger(rows) || rows < 0) throw propError('RestoreCheck', 'minRows.rows', rows, 'an integer of at least 0');
+    const sql = `SELECT count(*) FROM ${quoteIdentifier(table)}`;
     return new RestoreCheck(`min_rows_${table}`, [
-      `if ! n=$(q "SELECT count(*) FROM ${table}"); then fail "cannot count rows of ${table}";`,
-      `else figure "${table}: $n rows"; if [ "$n" -lt ${rows} ]; then fail "${table} has $n rows, expected at least ${rows}"; fi; fi`,
+      `if ! n=$(q ${shellQuote(sql)}); then fail ${shellQuote(`cannot count rows of ${table}`)};`,
+      `else figure ${shellQuote(`${table}: `)}"$n rows"; if [ "$n" -lt ${rows} ]; then fail ${shellQuote(`${table} has `)}"$n"${shellQuote(` rows, expected at least ${rows}`)}; fi; fi`,
     ]);
   }
 
@@ -30,23 +48,28 @@ export class RestoreCheck {
    */
   public static freshness(table: string, column: string, maxAge: Duration = Duration.hours(48)): RestoreCheck {
     RestoreCheck.checkTable(table);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column)) throw propError('RestoreCheck', 'freshness.column', column, 'a column name');
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(column ?? '')) throw propError('RestoreCheck', 'freshness.column', column, 'a column name');
     const seconds = maxAge.toSeconds();
+    const t = quoteIdentifier(table);
+    const c = quoteIdentifier(column);
+    const latest = `SELECT COALESCE(max(${c})::text, 'none') FROM ${t}`;
+    const age = `SELECT COALESCE(EXTRACT(EPOCH FROM now() - max(${c}))::bigint, -1) FROM ${t}`;
+    const name = `${table}.${column}`;
     return new RestoreCheck(`freshness_${table}_${column}`, [
-      `if ! latest=$(q "SELECT COALESCE(max(${column})::text, 'none') FROM ${table}") || ! age=$(q "SELECT COALESCE(EXTRACT(EPOCH FROM now() - max(${column}))::bigint, -1) FROM ${table}"); then`,
-      `  fail "cannot read ${table}.${column}";`,
-      `else figure "latest ${table}.${column}: $latest"; if [ "$age" -lt 0 ] || [ "$age" -gt ${seconds} ]; then fail "newest ${table}.${column} is $latest, older than ${seconds}s"; fi; fi`,
+      `if ! latest=$(q ${shellQuote(latest)}) || ! age=$(q ${shellQuote(age)}); then`,
+      `  fail ${shellQuote(`cannot read ${name}`)};`,
+      `else figure ${shellQuote(`latest ${name}: `)}"$latest"; if [ "$age" -lt 0 ] || [ "$age" -gt ${seconds} ]; then fail ${shellQuote(`newest ${name} is `)}"$latest"${shellQuote(`, older than ${seconds}s`)}; fi; fi`,
     ]);
   }
 
   /** `sql` returns exactly `expected` (psql unaligned, tuples only). */
   public static query(name: string, sql: string, expected: string): RestoreCheck {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw propError('RestoreCheck', 'query.name', name, 'lower-case words joined by "_"');
+    if (!/^[a-z][a-z0-9_]*$/.test(name ?? '')) throw propError('RestoreCheck', 'query.name', name, 'lower-case words joined by "_"');
     if (!sql || sql.trim() === '' || /[\r\n\0]/.test(sql)) throw propError('RestoreCheck', `query(${name}).sql`, sql, 'a single-line SQL query');
-    if (/[\r\n\0]/.test(expected)) throw propError('RestoreCheck', `query(${name}).expected`, expected, 'a single-line value');
+    if (typeof expected !== 'string' || /[\r\n\0]/.test(expected)) throw propError('RestoreCheck', `query(${name}).expected`, expected, 'a single-line value');
     return new RestoreCheck(`query_${name}`, [
-      `if ! v=$(q ${shellQuote(sql)}); then fail "query ${name} failed";`,
-      `elif [ "$v" != ${shellQuote(expected)} ]; then fail "query ${name} returned '$v', expected '${expected.replace(/['"\\$`]/g, '')}'"; else figure "${name}: $v"; fi`,
+      `if ! v=$(q ${shellQuote(sql)}); then fail ${shellQuote(`query ${name} failed`)};`,
+      `elif [ "$v" != ${shellQuote(expected)} ]; then fail ${shellQuote(`query ${name} returned `)}"'$v'"${shellQuote(`, expected '${expected}'`)}; else figure ${shellQuote(`${name}: `)}"$v"; fi`,
     ]);
   }
 
@@ -56,18 +79,20 @@ export class RestoreCheck {
    */
   public static integrity(): RestoreCheck {
     const user = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'";
+    const heap = `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, LATERAL verify_heapam(c.oid) WHERE c.relkind IN ('r', 'm') AND ${user}`;
+    const btree = `SELECT count(bt_index_check(c.oid, true)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace WHERE am.amname = 'btree' AND ${user}`;
     return new RestoreCheck('integrity', [
       'if ! q "CREATE EXTENSION IF NOT EXISTS amcheck" > /dev/null; then fail "amcheck is not available";',
-      `elif ! bad=$(q "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, LATERAL verify_heapam(c.oid) WHERE c.relkind IN ('r', 'm') AND ${user}"); then fail "verify_heapam failed";`,
+      `elif ! bad=$(q ${shellQuote(heap)}); then fail "verify_heapam failed";`,
       'elif [ "$bad" -ne 0 ]; then fail "verify_heapam found $bad damaged tuples or pages";',
-      `elif ! q "SELECT count(bt_index_check(c.oid, true)) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace WHERE am.amname = 'btree' AND ${user}" > /dev/null; then`,
+      `elif ! q ${shellQuote(btree)} > /dev/null; then`,
       '  fail "bt_index_check found an index that does not match its table";',
       'else figure "amcheck: no corruption"; fi',
     ]);
   }
 
   private static checkTable(table: string): void {
-    if (!TABLE.test(table ?? '')) throw propError('RestoreCheck', 'table', table, 'a table name, optionally schema-qualified ("orders", "shop.orders")');
+    if (!TABLE.test(table ?? '')) throw propError('RestoreCheck', 'table', table, 'a table name, optionally schema-qualified ("orders", "shop.orders", "Orders" for a table created as "Orders")');
   }
 
   private constructor(

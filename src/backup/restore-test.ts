@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DumpStorage } from './pg-dump';
+import { checkDumpDatabase, DumpStorage } from './pg-dump';
 import { checkPgBackRestSettings, renderPgBackRestConfig } from './pgbackrest-config';
 import { PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
@@ -116,6 +116,9 @@ const SCRATCH = '/scratch';
  * space, starts PostgreSQL on it (private socket, archiving off), runs typed checks, reports the
  * figures to a webhook and a Pushgateway, and cleans up whatever happens. Pair it with
  * `AlertFamily.restoreTests()`.
+ *
+ * `activeDeadline` defaults to `startTimeout` plus 150 minutes for the restore itself; the work
+ * is stopped five minutes before it, so even a run that is too slow ends in a failure report.
  */
 export class RestoreTest extends Construct {
   public readonly cronJob: kplus.CronJob;
@@ -133,6 +136,13 @@ export class RestoreTest extends Construct {
     const superuser = props.superuser ?? 'postgres';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(superuser)) throw propError(this, 'superuser', superuser, 'a role name');
     const timeout = checkDuration(this, 'startTimeout', props.startTimeout) ?? 30 * 60_000;
+    // The restore itself (copying a large backup) comes on top of the start timeout, and the
+    // last minutes of the deadline are the reporter's: see scheduledJob.
+    const deadline = props.activeDeadline ?? Duration.minutes(Math.ceil(timeout / 60_000) + 150);
+    const minimum = Math.ceil(timeout / 60_000) + 15;
+    if ((checkDuration(this, 'activeDeadline', deadline) ?? 0) < minimum * 60_000) {
+      throw propError(this, 'activeDeadline', deadline.toHumanString(), `at least startTimeout + 15 minutes (${minimum} minutes): restoring, starting and reporting must fit before the Job is killed`);
+    }
     const user = props.runAsUser ?? 999;
     checkInteger(this, 'runAsUser', user, 1, 2147483647);
     if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s'"]+$/.test(props.pushgatewayUrl)) {
@@ -154,6 +164,7 @@ export class RestoreTest extends Construct {
       sourceName = source._settings.stanza;
     } else {
       if (!source._dumps?.claimName) throw propError(this, 'source', 'pgDump', 'restore tests read dumps from an existing claim: DumpStorage.existingClaim(name)');
+      checkDumpDatabase(this, 'source.database', source._dumpDatabase!);
       from = { kind: 'pgdump', directory: '/backups', prefix: source._dumpDatabase! };
       sourceName = source._dumpDatabase!;
     }
@@ -178,8 +189,8 @@ export class RestoreTest extends Construct {
     }
     const defaultImage = source._settings ? ImageCatalog.PATRONI : ImageCatalog.POSTGRES;
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }), {
-      activeDeadline: Duration.hours(1),
       ...props,
+      activeDeadline: deadline,
       failureWebhook: props.reportWebhook ?? props.failureWebhook,
     }, {
       name: 'restore-test',

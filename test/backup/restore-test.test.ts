@@ -6,7 +6,7 @@ import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
 
 describe('RestoreTest', () => {
-  test('weekly pgBackRest restore test: Wednesday 06:00, Forbid, 1h deadline, 1Gi/500m requests, 2Gi limit, report and metrics', () => {
+  test('weekly pgBackRest restore test: Wednesday 06:00, Forbid, 3h deadline (30 min start + 150 min restore), 1Gi/500m requests, 2Gi limit, report and metrics', () => {
     const { chart, settings, ref } = backupChart();
     const test = new RestoreTest(chart, 'RestoreTest', {
       source: RestoreSource.pgBackRest(settings),
@@ -19,7 +19,7 @@ describe('RestoreTest', () => {
     const manifests = synthValidated(chart);
     const cronJob = manifests.find((m) => m.kind === 'CronJob');
     expect(cronJob.spec).toMatchObject({ schedule: '0 6 * * WED', concurrencyPolicy: 'Forbid' });
-    expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(3600);
+    expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(10800);
     const pod = cronJob.spec.jobTemplate.spec.template.spec;
     const work = pod.initContainers[0];
     expect(work.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { memory: '2048Mi' } });
@@ -67,5 +67,31 @@ describe('RestoreTest', () => {
     expect(() => RestoreCheck.query('Bad Name', 'SELECT 1', '1')).toThrow('[RestoreCheck] query.name: got "Bad Name"');
     expect(() => RestoreCheck.freshness('orders', 'created at', Duration.hours(1))).toThrow('[RestoreCheck] freshness.column: got "created at"');
     void kplus; void SecretKeyRef;
+  });
+
+  test('#10.3 a pg_dump source database is validated exactly as PgDumpBackup validates it', () => {
+    const chart = Testing.chart();
+    const claim = DumpStorage.existingClaim('dumps');
+    expect(() => new RestoreTest(chart, 'T', { source: RestoreSource.pgDump(claim, 'x$(touch /tmp/p)'), checks: [RestoreCheck.integrity()] }))
+      .toThrow('[test/T] source.database: got "x$(touch /tmp/p)"; a database name of at most 63 letters, digits, "_" and "-"');
+  });
+
+  test('#10.15 activeDeadline leaves the work a budget and the reporter its last five minutes', () => {
+    const { chart, settings, ref } = backupChart();
+    new RestoreTest(chart, 'T', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], reportWebhook: ref('hook', 'url') });
+    const job = synthValidated(chart).find((m) => m.kind === 'CronJob').spec.jobTemplate.spec;
+    expect(job.activeDeadlineSeconds).toBe(10800);
+    expect(job.template.spec.initContainers[0].env).toContainEqual({ name: 'WORK_BUDGET', value: String(10800 - 300) });
+    // A report that could not be delivered fails the Job without running the restore again.
+    expect(job.podFailurePolicy).toEqual({ rules: [{ action: 'FailJob', onExitCodes: { containerName: 'notify', operator: 'In', values: [75] } }] });
+    expect(job.template.spec.restartPolicy).toBe('Never');
+    expect(() => new RestoreTest(chart, 'U', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], startTimeout: Duration.hours(1), activeDeadline: Duration.hours(1) }))
+      .toThrow('[test/U] activeDeadline: got "60 minutes"; at least startTimeout + 15 minutes (75 minutes)');
+  });
+
+  test('#10.16 checks quote identifiers, so reserved words and mixed case name the table meant', () => {
+    expect(RestoreCheck.minRows('user', 1)._bash.join('\n')).toContain(`q 'SELECT count(*) FROM "user"'`);
+    expect(RestoreCheck.tableExists('Orders')._bash.join('\n')).toContain(`q 'SELECT to_regclass('\\''"Orders"'\\'') IS NOT NULL'`);
+    expect(RestoreCheck.freshness('shop.Orders', 'At', Duration.hours(1))._bash.join('\n')).toContain(`max("At")::text, '\\''none'\\'') FROM "shop"."Orders"`);
   });
 });

@@ -10,7 +10,7 @@ import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript } from '../../src/backup/pg-dump-script';
 import { restoreTestScript, RestoreScriptOptions } from '../../src/backup/restore-test-script';
 import { CREATE_SCRIPT } from '../../src/cnpg/cnpg-restore-test';
-import { NOTIFIER_SCRIPT } from '../../src/core/scheduled-job';
+import { NOTIFIER_SCRIPT } from '../../src/core/job-scripts';
 
 jest.setTimeout(300_000);
 afterAll(stopAllServices);
@@ -211,6 +211,62 @@ describe('restore test script against dumps written by the pg_dump job script', 
   });
 });
 
+describe('restore tests of dumps: exact selection, quoting (#10.2, #10.3, #10.16)', () => {
+  let server: PostgresServer;
+  const work = serviceTempDir('restore-exact');
+  const dumps = path.join(work.path, 'dumps');
+
+  beforeAll(async () => {
+    server = await PostgresServer.start();
+    for (const d of ['dumps', 'tmp']) run('/bin/mkdir', ['-p', path.join(work.path, d)]);
+    server.query('CREATE DATABASE app');
+    server.query(`CREATE TABLE orders (id int); CREATE TABLE "Orders" (id int); CREATE TABLE "user" (id int);
+      INSERT INTO "Orders" SELECT generate_series(1, 3); INSERT INTO "user" SELECT generate_series(1, 5);`, 'app');
+    server.query('CREATE DATABASE "app-logs"');
+    server.query('CREATE TABLE log_lines (line text)', 'app-logs');
+    // app's dump, then a later one of app-logs on the same claim: by name and by time it sorts last.
+    for (const [database, stamp] of [['app', '20261124T010000Z'], ['app-logs', '20261124T020000Z']]) {
+      run(program('pg_dump'), ['-h', server.socketDir, '-p', String(server.port), '-U', 'postgres', '--format=custom', `--file=${path.join(dumps, `${database}-${stamp}.dump`)}`, database]);
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+    work.remove();
+  });
+
+  let runs = 0;
+  const restore = (prefix: string, checks: RestoreCheck[]) => {
+    const n = ++runs;
+    const status = path.join(work.path, `status-${n}`);
+    const scratch = path.join(work.path, `scratch-${n}`);
+    run('/bin/mkdir', ['-p', status, scratch]);
+    const script = path.join(work.path, `restore-${n}.sh`);
+    writeServiceFile(script, restoreTestScript({ source: 'app', database: 'app', superuser: 'postgres', port: 55500 + n, startTimeoutSeconds: 60, from: { kind: 'pgdump', directory: dumps, prefix }, checks }), 0o700);
+    const result = runUnchecked('/bin/bash', [script], { env: { SCRATCH_DIR: scratch, JOB_STATUS_DIR: status, PATH } });
+    return { status: result.status, output: `${result.stdout}${result.stderr}`, message: JSON.parse(fs.readFileSync(path.join(status, 'message.json'), 'utf8')).text as string };
+  };
+
+  test('#10.2 the restore test of app restores the newest dump of app, not the newer one of app-logs', () => {
+    const r = restore('app', [RestoreCheck.tableExists('orders')]);
+    expect(r.message).toMatch(/^Restore test of app passed in \d+s\. restored app-20261124T010000Z\.dump$/);
+    expect(r.status).toBe(0);
+  });
+
+  test('#10.3 a database name reaches the shell quoted: the command in it never runs', () => {
+    const marker = path.join(work.path, 'pwned');
+    const r = restore(`x$(touch ${marker})`, [RestoreCheck.tableExists('orders')]);
+    expect(r.status).toBe(1);
+    expect(r.message).toContain(`Failed: no dump of database x$(touch ${marker}) in`);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test('#10.16 checks quote identifiers: "user" is the table, not current_user, and "Orders" keeps its case', () => {
+    const r = restore('app', [RestoreCheck.minRows('user', 5), RestoreCheck.tableExists('Orders'), RestoreCheck.minRows('Orders', 3), RestoreCheck.minRows('orders', 0)]);
+    expect(r.message).toMatch(/^Restore test of app passed in \d+s\. restored app-20261124T010000Z\.dump;user: 5 rows;Orders: 3 rows;orders: 0 rows$/);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('the CloudNativePG restore test steps', () => {
   test('shellcheck accepts the create script', () => {
     const work = serviceTempDir('cnpg-create');
@@ -224,7 +280,7 @@ describe('the CloudNativePG restore test steps', () => {
     }
   });
 
-  test('the check step runs against the server the create step left, and fails clearly when there is none', async () => {
+  test('#10.17 the check step connects through the service file the create step left (no password on a command line), and fails clearly when there is none', async () => {
     const server = await PostgresServer.start({ initdbArgs: ['--auth-host=scram-sha-256'], conf: "password_encryption = 'scram-sha-256'\n" });
     const work = serviceTempDir('cnpg-check');
     try {
@@ -241,19 +297,29 @@ describe('the CloudNativePG restore test steps', () => {
         from: { kind: 'server' },
         checks: [RestoreCheck.minRows('orders', 40)],
       }), 0o700);
+      // psql that notes its command line (what `ps` would show) before running the real one.
+      const bin = path.join(work.path, 'bin');
+      const argvLog = path.join(work.path, 'psql-argv.log');
+      run('/bin/mkdir', ['-p', bin]);
+      writeServiceFile(path.join(bin, 'psql'), `#!/bin/sh\necho "$*" >> '${argvLog}'\nexec ${program('psql')} "$@"\n`, 0o755);
       const runCheck = (createExit: string) => {
         const status = path.join(work.path, `status-${createExit}`);
         run('/bin/mkdir', ['-p', status, path.join(work.path, 'tmp')]);
-        // What the create step leaves: the app Secret's uri (CloudNativePG's format) and its exit code.
-        writeServiceFile(path.join(status, 'uri'), `postgresql://app:app-pw-7@127.0.0.1:${server.port}/app\n`);
+        // What the create step leaves: a passfile, a service file pointing at it, and its exit code.
+        writeServiceFile(path.join(status, 'pgpass'), `127.0.0.1:${server.port}:app:app:app-pw-7\n`);
+        writeServiceFile(path.join(status, 'pg_service.conf'), `[restored]\nhost=127.0.0.1\nport=${server.port}\ndbname=app\nuser=app\npassfile=${path.join(status, 'pgpass')}\n`);
         writeServiceFile(path.join(status, 'create-exit-code'), `${createExit}\n`);
-        const result = runUnchecked('/bin/bash', [script], { env: { JOB_STATUS_DIR: status, SCRATCH_DIR: path.join(work.path, 'tmp'), PATH } });
+        const result = runUnchecked('/bin/bash', [script], { env: { JOB_STATUS_DIR: status, SCRATCH_DIR: path.join(work.path, 'tmp'), PATH: `${bin}:${PATH}` } });
         return { status: result.status, message: JSON.parse(fs.readFileSync(path.join(status, 'message.json'), 'utf8')).text as string, output: `${result.stdout}${result.stderr}` };
       };
       const good = runCheck('0');
       expect(good.status).toBe(0);
       expect(good.message).toMatch(/^Restore test of myapp-db passed in \d+s\. orders: 42 rows$/);
       expect(good.output).not.toContain('app-pw-7');
+      // #10.17: the password is never on a command line (visible to every process in the pod).
+      const argv = fs.readFileSync(argvLog, 'utf8');
+      expect(argv).toContain('SELECT count(*) FROM "orders"');
+      expect(argv).not.toContain('app-pw-7');
       const none = runCheck('1');
       expect(none.status).toBe(1);
       expect(none.message).toContain('Failed: the throwaway cluster was not created or did not become ready');
