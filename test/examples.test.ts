@@ -53,7 +53,7 @@ describe('monitored-postgres example', () => {
     const groups = manifests.find((m) => m.kind === 'PrometheusRule').spec.groups;
     expect(groups.map((g: any) => g.name)).toContain('postgresql.custom');
     // 25 alerts in the eight default families, the storage alert and the custom one
-    expect(groups.flatMap((g: any) => g.rules).length).toBe(27);
+    expect(groups.flatMap((g: any) => g.rules).length).toBe(28);
   });
 });
 

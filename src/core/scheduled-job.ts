@@ -1,44 +1,14 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDuration, checkInteger } from './checks';
+import { warnOnSkippedRuns } from './daylight-saving';
 import { propError } from './errors';
 import { ImageCatalog } from './image';
+import { BEFORE_WRAPPER, DELIVERY_FAILED, NOTIFIER_SCRIPT, STATUS_DIR, WORK_WRAPPER } from './job-scripts';
 import { Schedule } from './schedule';
 import { ScheduledJobOptions } from './scheduled-job-options';
 import { restrictedContainerSecurity } from './security';
-
-/** Where the work container leaves its exit code for the notifier. */
-const STATUS_DIR = '/run/job-status';
-
-/**
- * The reporter: reads the work's exit code; posts the work's own report (`message.json`) or, when
- * there is none and the work failed, a failure message to the webhook; pushes `metrics.prom` to a
- * Pushgateway when one is set; and exits with the work's code so the Job fails when the work did.
- * POSIX sh (busybox in the curl image); prints no secret.
- */
-export const NOTIFIER_SCRIPT = `set -eu
-code=$(cat "$JOB_STATUS_FILE" 2>/dev/null || echo 127)
-dir=$(dirname "$JOB_STATUS_FILE")
-payload=""
-if [ -s "$dir/message.json" ]; then
-  payload="$dir/message.json"
-elif [ "$code" -ne 0 ]; then
-  printf '{"text":"%s failed with exit code %s (pod %s)"}' "$JOB_DESCRIPTION" "$code" "$POD_NAME" > /tmp/payload.json
-  payload=/tmp/payload.json
-fi
-if [ -n "$payload" ] && [ -n "\${WEBHOOK_URL:-}" ]; then
-  if ! curl -fsS --max-time 20 -X POST -H 'Content-Type: application/json' --data @"$payload" "$WEBHOOK_URL" > /dev/null; then
-    echo "could not post the report to the webhook" >&2
-  fi
-fi
-if [ -n "\${PUSHGATEWAY_URL:-}" ] && [ -s "$dir/metrics.prom" ]; then
-  if ! curl -fsS --max-time 20 --data-binary @"$dir/metrics.prom" "$PUSHGATEWAY_URL/metrics/job/$PUSH_JOB" > /dev/null; then
-    echo "could not push metrics to the Pushgateway" >&2
-  fi
-fi
-exit "$code"
-`;
 
 /** Where a job reports to, beyond the failure webhook, and what else its pod runs. */
 export interface JobReporting {
@@ -81,6 +51,7 @@ export function scheduledJob(
   } catch (e) {
     throw propError(scope, 'schedule', schedule.toCnpg(), (e as Error).message);
   }
+  warnOnSkippedRuns(scope, 'schedule', schedule, options.timeZone);
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { automountToken: reporting.apiAccess ?? false });
   const job = new kplus.CronJob(scope, 'Resource', {
     schedule: cron,
@@ -107,16 +78,19 @@ export function scheduledJob(
   if (command.length === 0) throw propError(scope, 'work.command', undefined, 'a notified job needs an explicit command');
   for (const before of reporting.before ?? []) {
     const mounts = [...(before.volumeMounts ?? []), { path: STATUS_DIR, volume: status }];
-    job.addInitContainer({ ...before, securityContext: security, volumeMounts: mounts });
+    const beforeCommand = [...(before.command ?? []), ...(before.args ?? [])];
+    job.addInitContainer({ ...before, command: ['/bin/sh', '-c', BEFORE_WRAPPER, 'job'], args: beforeCommand, securityContext: security, volumeMounts: mounts });
   }
   const init = job.addInitContainer({
     ...work,
-    // Run the work, keep its exit code for the notifier, and let the pod go on to it.
-    command: ['/bin/sh', '-c', `"$@"; echo $? > ${STATUS_DIR}/exit-code`, 'job'],
+    // Run the work within its budget, keep its exit code for the notifier, and let the pod go on to it.
+    command: ['/bin/sh', '-c', WORK_WRAPPER, 'job'],
     args: command,
     securityContext: security,
     volumeMounts: [...(work.volumeMounts ?? []), { path: STATUS_DIR, volume: status }],
   });
+  const budget = workBudgetSeconds(scope, options.activeDeadline);
+  if (budget !== undefined) init.env.addVariable('WORK_BUDGET', kplus.EnvValue.fromValue(String(budget)));
   const notifier = job.addContainer({
     name: 'notify',
     image: (options.notifierImage ?? ImageCatalog.CURL).reference,
@@ -129,6 +103,11 @@ export function scheduledJob(
       { path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, 'NotifierTmp', 'notifier-tmp') },
     ],
   });
+  // The work ran and reported its outcome; only the delivery failed. Retrying would run the
+  // work again (another backup, another restore) for a report: fail the Job instead.
+  ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/jobTemplate/spec/podFailurePolicy', {
+    rules: [{ action: 'FailJob', onExitCodes: { containerName: 'notify', operator: 'In', values: [DELIVERY_FAILED] } }],
+  }));
   init.env.addVariable('JOB_STATUS_DIR', kplus.EnvValue.fromValue(STATUS_DIR));
   notifier.env.addVariable('JOB_STATUS_FILE', kplus.EnvValue.fromValue(`${STATUS_DIR}/exit-code`));
   notifier.env.addVariable('JOB_DESCRIPTION', kplus.EnvValue.fromValue(description));
@@ -143,6 +122,22 @@ export function scheduledJob(
     notifier.env.addVariable('PUSH_JOB', kplus.EnvValue.fromValue(reporting.pushJob ?? 'pgrel_job'));
   }
   return job;
+}
+
+/** Seconds left for the report after the work's budget: two curl calls with retries, and cleanup. */
+const REPORT_RESERVE_SECONDS = 300;
+
+/**
+ * The work's time budget: the Job's deadline less what reporting needs, so that a slow run is
+ * stopped by its own wrapper (and reports) rather than killed with the pod (and says nothing).
+ */
+function workBudgetSeconds(scope: Construct, deadline: Duration | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  const seconds = deadline.toSeconds();
+  if (seconds < 2 * REPORT_RESERVE_SECONDS) {
+    throw propError(scope, 'activeDeadline', deadline.toHumanString(), `at least ${2 * REPORT_RESERVE_SECONDS / 60} minutes: the last ${REPORT_RESERVE_SECONDS / 60} are kept for reporting`);
+  }
+  return seconds - REPORT_RESERVE_SECONDS;
 }
 
 /**

@@ -146,6 +146,14 @@ export const EXPORTER_CASES: AlertCase[] = [
     silent: { series: { 'pgrel_restore_test_last_success_timestamp_seconds{source="app-db"}': '0+60x13000' } },
   },
   {
+    // #10.15: a restore test that never reports must alert too.
+    alert: 'PostgresRestoreTestNeverReported',
+    interval: '1h',
+    evalTime: '9d',
+    firing: { series: { 'up{job="pushgateway"}': '1x216' }, labels: one({ severity: 'critical' }) },
+    silent: { series: { 'pgrel_restore_test_success{source="app-db"}': '0x216' } },
+  },
+  {
     alert: 'PostgresRestoreTestSloBreached',
     interval: '1d',
     evalTime: '9d',

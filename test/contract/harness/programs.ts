@@ -19,6 +19,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   patroni: 'patroni',
   etcd: 'etcd-server',
   promtool: 'prometheus',
+  'prometheus-pushgateway': 'prometheus-pushgateway',
   prometheus_postgres_exporter: 'prometheus-postgres-exporter',
   pgpool: 'pgpool2',
   shellcheck: 'shellcheck',

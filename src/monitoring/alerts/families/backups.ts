@@ -94,6 +94,15 @@ export function restoreTestRules(o: RestoreTestAlertOptions): AlertRule[] {
       description: `No restore test has passed for ${promDuration(maxAge)}: the tests are failing or not running at all.`,
     },
     {
+      // A test that never reports at all has no timestamp to be old: only absent() sees it.
+      name: 'PostgresRestoreTestNeverReported',
+      expr: 'absent(pgrel_restore_test_success)',
+      for: maxAge,
+      severity: Severity.CRITICAL,
+      summary: 'No restore test has reported any result',
+      description: `No restore test has pushed a result for ${promDuration(maxAge)}: the tests do not run, or their reports never reach the Pushgateway.`,
+    },
+    {
       name: 'PostgresRestoreTestSloBreached',
       expr: `avg_over_time(pgrel_restore_test_success[${promDuration(window)}]) < ${slo}`,
       severity: Severity.WARNING,
