@@ -4,6 +4,7 @@ export * from './core/schedule';
 export * from './core/secret-ref';
 export * from './core/image';
 export * from './core/schema-validation';
+export * from './core/warnings';
 export * from './pooling';
 export * from './backup';
 export * from './core/scheduled-job-options';

@@ -124,6 +124,21 @@ export class Schedule {
     return new Cron({ minute, hour, day, month, weekDay });
   }
 
+  /**
+   * Whether the schedule fires at this wall-clock minute (any second). Day of month and day of
+   * week combine as cron does: both restricted means either may match.
+   * @internal
+   */
+  public _firesAt(t: { minute: number; hour: number; day: number; month: number; weekDay: number }): boolean {
+    const f = this.fields;
+    const field = (name: keyof ScheduleOptions, value: number) => fieldMatches(FIELDS.find((r) => r.name === name)!, f[name], value);
+    if (!field('minute', t.minute) || !field('hour', t.hour) || !field('month', t.month)) return false;
+    const anyDay = (text: string) => text.startsWith('*') || text === '?';
+    const day = field('day', t.day);
+    const weekDay = field('weekDay', t.weekDay) || (t.weekDay === 0 && field('weekDay', 7));
+    return anyDay(f.day) || anyDay(f.weekDay) ? day && weekDay : day || weekDay;
+  }
+
   /** The six-field form, seconds first, for CloudNativePG `ScheduledBackup.spec.schedule`. */
   public toCnpg(): string {
     const { second, minute, hour, day, month, weekDay } = this.fields;
@@ -147,6 +162,21 @@ function checkField(rule: FieldRule, text: string): void {
     if (values.some((v) => v === undefined)) throw bad('is out of range');
     if (values.length === 2 && values[0]! > values[1]!) throw bad('has a range that runs backwards');
   }
+}
+
+/** Whether a (checked) field matches `value`. */
+function fieldMatches(rule: FieldRule, text: string, value: number): boolean {
+  if (text === '?') return true;
+  return text.split(',').some((item) => {
+    const [range, stepText] = item.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    const [low, high] = range === '*'
+      ? [rule.min, rule.max]
+      : range.includes('-')
+        ? range.split('-').map((b) => fieldValue(rule, b)!)
+        : [fieldValue(rule, range)!, stepText === undefined ? fieldValue(rule, range)! : rule.max];
+    return value >= low && value <= high && (value - low) % step === 0;
+  });
 }
 
 function fieldValue(rule: FieldRule, text: string): number | undefined {
