@@ -75,7 +75,9 @@ const started = new Set<Service>();
  * mounted at its container path: the program sees the pod's layout, the host keeps its own.
  * unshare, sh and setpriv all exec, so the PID held is the program's.
  */
-export function startInMountNamespace(name: string, binds: readonly Bind[], command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; logDir: string }): Service {
+export function startInMountNamespace(
+  name: string, binds: readonly Bind[], command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; logDir: string },
+): Service {
   const logFile = path.join(options.logDir, `${name}-${Date.now()}.log`);
   const fd = fs.openSync(logFile, 'w');
   const child = spawn(program('unshare'), ['--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript(binds, options.logDir), 'pod', command, ...args], {
@@ -89,7 +91,9 @@ export function startInMountNamespace(name: string, binds: readonly Bind[], comm
 }
 
 /** Runs `command` to completion the same way (a Job's container). */
-export function runInMountNamespace(binds: readonly Bind[], command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; scratch: string; timeoutMs?: number }): SpawnSyncReturns<string> {
+export function runInMountNamespace(
+  binds: readonly Bind[], command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; scratch: string; timeoutMs?: number },
+): SpawnSyncReturns<string> {
   return spawnSync(program('unshare'), ['--mount', '--propagation', 'private', '/bin/sh', '-c', mountScript(binds, options.scratch), 'pod', command, ...args], {
     encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 120_000,
   });
