@@ -16,7 +16,23 @@ describe('examples synthesize valid objects', () => {
     expect(cronJob.spec.schedule).toBe('0 2 * * SUN');
     const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.image).toBe('docker.io/library/postgres:15.18-bookworm');
-    expect(container.env).toEqual([{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'app-db-app', key: 'password' } } }]);
+    expect(container.env).toContainEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'app-db-app', key: 'password' } } });
+  });
+
+  test.each([
+    ['backup-schedules', () => new BackupSchedulesChart(Testing.app(), 'backup-schedules')],
+    ['backed-up-postgres', () => new BackedUpPostgresChart(Testing.app(), 'backed-up-postgres')],
+  ])('#10.18 %s: every dump lands on a PersistentVolumeClaim, never an emptyDir', (_name, make) => {
+    const manifests = synthValidated(make() as Chart);
+    const podOf = (m: any) => m.spec.jobTemplate.spec.template.spec;
+    const dumpJobs = manifests.filter((m) => m.kind === 'CronJob' && [...(podOf(m).initContainers ?? []), ...podOf(m).containers].some((c: any) => c.name === 'pg-dump'));
+    expect(dumpJobs.length).toBeGreaterThan(0);
+    for (const job of dumpJobs) {
+      const pod = job.spec.jobTemplate.spec.template.spec;
+      const work = [...(pod.initContainers ?? []), ...pod.containers].find((c: any) => c.name === 'pg-dump');
+      const mount = work.volumeMounts.find((m: any) => m.mountPath === '/backups');
+      expect(pod.volumes.find((v: any) => v.name === mount.name)).toHaveProperty('persistentVolumeClaim');
+    }
   });
 });
 

@@ -91,6 +91,7 @@ export class BackedUpPostgresChart extends Chart {
       schedule: Schedule.cron({ minute: '0', hour: '6', weekDay: 'THU' }),
       checks,
       reportWebhook: failureWebhook,
+      pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091',
     });
   }
 }

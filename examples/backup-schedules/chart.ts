@@ -1,13 +1,13 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ImageCatalog, Schedule, SchemaValidation, SecretKeyRef } from '../../src';
+import { DumpStorage, PgDumpBackup, Schedule, SchemaValidation, SecretKeyRef } from '../../src';
 import { ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecTarget } from '../../src/imports/postgresql.cnpg.io';
 
 /**
  * The core vocabulary on its own: one typed schedule rendered for a CloudNativePG
- * ScheduledBackup (six fields, seconds first) and for a Kubernetes CronJob (five fields), a
- * pinned image, and a password delivered from a Secret without its value in the YAML.
+ * ScheduledBackup (six fields, seconds first) and for the Kubernetes CronJob of a pg_dump backup
+ * (five fields), with the password delivered from a Secret without its value in the YAML.
  */
 export class BackupSchedulesChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -27,19 +27,14 @@ export class BackupSchedulesChart extends Chart {
     });
     SchemaValidation.addTo(backup);
 
+    // The same schedule as five fields for a CronJob: a weekly pg_dump onto its own claim (never an
+    // emptyDir, which is gone with the pod), read back in full and pruned to the newest four.
     const credentials = kplus.Secret.fromSecretName(this, 'AppDbCredentials', 'app-db-app');
-    const dump = new kplus.CronJob(this, 'WeeklyDump', {
-      schedule: weekly.toCron(),
-      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
-      securityContext: { user: 999, group: 999, fsGroup: 999 },
-      containers: [{
-        name: 'pg-dump',
-        image: ImageCatalog.POSTGRES.reference,
-        command: ['pg_dump', '--format=custom', '--file=/backup/app.dump', '--host=app-db-rw', '--username=app', 'app'],
-        securityContext: { user: 999, group: 999, readOnlyRootFilesystem: true },
-        volumeMounts: [{ path: '/backup', volume: kplus.Volume.fromEmptyDir(this, 'Scratch', 'backup') }],
-      }],
+    new PgDumpBackup(this, 'WeeklyDump', {
+      connection: { host: 'app-db-rw', database: 'app', user: 'app', password: SecretKeyRef.of(credentials, 'password') },
+      storage: DumpStorage.newClaim(Size.gibibytes(50)),
+      schedule: weekly,
+      keep: 4,
     });
-    SecretKeyRef.of(credentials, 'password').addToEnv(dump.containers[0], 'PGPASSWORD');
   }
 }
