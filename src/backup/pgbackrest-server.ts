@@ -95,10 +95,17 @@ export class PgBackRestServerSidecar extends Construct {
       // The sidecar sees only what the volume holds: PGDATA elsewhere is invisible to it.
       throw propError(this, 'dataDirectory', props.dataDirectory, `a directory on dataVolume, i.e. under dataVolumeMountPath "${props.dataVolumeMountPath}"`);
     }
+    // Two volumes at one mountPath make an invalid pod: keep the socket and data clear of pgBackRest's own mounts.
+    const taken = [PGBACKREST_PATHS.configDir, PGBACKREST_PATHS.tlsDir, PGBACKREST_PATHS.gcsDir, PGBACKREST_PATHS.repository, PGBACKREST_PATHS.spool, '/tmp'];
+    const socketDirectory = props.socketDirectory ?? PGBACKREST_PATHS.postgresSocket;
+    for (const [prop, value] of [['socketDirectory', socketDirectory], ['dataVolumeMountPath', props.dataVolumeMountPath]] as const) {
+      if (taken.includes(value)) throw propError(this, prop, value, `a directory other than those pgBackRest mounts (${taken.join(', ')})`);
+    }
+    if (socketDirectory === props.dataVolumeMountPath) throw propError(this, 'socketDirectory', socketDirectory, 'a directory other than dataVolumeMountPath');
     const user = props.runAsUser ?? 999;
     this.props = props;
     this.port = port;
-    this.socketDirectory = props.socketDirectory ?? PGBACKREST_PATHS.postgresSocket;
+    this.socketDirectory = socketDirectory;
     this.socketVolume = props.socketVolume ?? kplus.Volume.fromEmptyDir(this, 'Socket', 'postgres-socket');
     this.configMap = new kplus.ConfigMap(this, 'Config');
     this.container = props.workload.addContainer({

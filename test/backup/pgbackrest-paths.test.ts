@@ -50,6 +50,12 @@ describe('#10.7 relative or malformed PGDATA and socket paths are refused at con
     expect(sidecar({ socketDirectory: long.slice(0, 93) })).not.toThrow();
   });
 
+  test('a socket directory or data mount at a path pgBackRest mounts itself (two volumes at one mountPath)', () => {
+    expect(sidecar({ socketDirectory: '/tmp' })).toThrow('[test/Server] socketDirectory: got "/tmp"; a directory other than those pgBackRest mounts');
+    expect(sidecar({ dataVolumeMountPath: '/var/lib/pgbackrest', dataDirectory: '/var/lib/pgbackrest/pgdata' })).toThrow('[test/Server] dataVolumeMountPath: got "/var/lib/pgbackrest"');
+    expect(sidecar({ socketDirectory: '/var/lib/postgresql/data' })).toThrow('[test/Server] socketDirectory: got "/var/lib/postgresql/data"; a directory other than dataVolumeMountPath');
+  });
+
   test('PGDATA outside the data volume, which the sidecar could not see', () => {
     expect(sidecar({ dataDirectory: '/pgdata' })).toThrow('[test/Server] dataDirectory: got "/pgdata"; a directory on dataVolume, i.e. under dataVolumeMountPath "/var/lib/postgresql/data"');
     expect(sidecar({ dataDirectory: '/var/lib/postgresql/database' })).toThrow(/under dataVolumeMountPath/);
