@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { BackupRepository, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgDumpBackup, Schedule, SecretKeyRef } from '../../src';
+import { BackupRepository, CompressType, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgDumpBackup, Schedule, SecretKeyRef } from '../../src';
 import { awkwardStrings } from '../helpers/awkward';
 import { synthesizesOrExplains } from '../helpers/property';
 
@@ -12,6 +12,17 @@ const schedule = fc.oneof(
   { arbitrary: fc.constantFrom('0 3 * * *', '15 */6 * * 1-5', '0 0 1 * *'), weight: 8 },
   { arbitrary: fc.constantFrom('10 0 3 * * *'), weight: 1 },
 ).map((e) => Schedule.expression(e));
+
+/** Mostly absolute paths; now and then one pgBackRest or the pod would refuse (#10.7). */
+export const pgPath = fc.oneof(
+  { arbitrary: fc.array(fc.stringMatching(/^[a-z0-9_][a-z0-9_.-]{0,7}$/), { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}`), weight: 8 },
+  { arbitrary: fc.constantFrom('pgdata', './pgdata', '/a//b', '/a/../b', '/a/./b', '/with space', '/a\nb', '/a/', ''), weight: 2 },
+);
+/** A type and a level, mostly in the type's range (#10.8). */
+export const compression = fc.record({
+  type: fc.constantFrom(CompressType.ZST, CompressType.LZ4, CompressType.GZ, CompressType.BZ2, CompressType.NONE, undefined),
+  level: fc.option(fc.integer({ min: -9, max: 24 }), { nil: undefined, freq: 3 }),
+});
 
 describe('backup constructs over arbitrary props (property-based)', () => {
   test('PgDumpBackup: schema-valid YAML or a clear error', () => {
@@ -46,22 +57,44 @@ describe('backup constructs over arbitrary props (property-based)', () => {
       processMax: maybe(intOrJunk(1, 16)),
       full: maybe(schedule),
       host: fc.oneof({ arbitrary: fc.constant('db-0.db'), weight: 8 }, { arbitrary: fc.constant(' '), weight: 1 }),
+      dataDirectory: pgPath,
+      socketDirectory: fc.option(pgPath, { nil: undefined }),
+      compression,
     }), (chart, p) => {
       const ref = (key: string) => SecretKeyRef.of(kplus.Secret.fromSecretName(chart, key, 'secret'), key);
       new PgBackRestBackups(chart, 'Backups', {
         settings: {
           stanza: p.stanza,
           processMax: p.processMax,
+          compressType: p.compression.type,
+          compressLevel: p.compression.level,
           repositories: [BackupRepository.s3(
             { bucket: p.bucket, endpoint: 's3.example', region: 'r', credentials: { accessKeyId: ref('k'), secretAccessKey: ref('s') } },
             { retentionFull: FullRetention.count(p.retention) },
           )],
         },
         databaseHost: p.host,
-        dataDirectory: '/pgdata',
+        dataDirectory: p.dataDirectory,
+        socketDirectory: p.socketDirectory,
         tls: { certificate: ref('crt'), privateKey: ref('key'), ca: ref('ca') },
         full: p.full,
       });
-    }, { seed: 5, numRuns: 150 });
+    }, {
+      seed: 5,
+      numRuns: 150,
+      // What synthesized is what pgBackRest takes: absolute paths verbatim, a level in the type's range.
+      inspect: (manifests, p) => {
+        const conf: string = manifests.find((m) => m.kind === 'ConfigMap').data['pgbackrest.conf'];
+        expect(conf).toContain(`\npg1-path=${p.dataDirectory}\n`);
+        expect(conf).toContain(`\npg1-socket-path=${p.socketDirectory ?? '/var/run/postgresql'}\n`);
+        expect(p.dataDirectory).toMatch(/^(\/[a-z0-9_][a-z0-9_.-]*)+$/);
+        const type = p.compression.type ?? CompressType.ZST;
+        expect(conf).toContain(`\ncompress-type=${type.value}\n`);
+        if (p.compression.level !== undefined) {
+          expect(p.compression.level).toBeGreaterThanOrEqual(type.minLevel!);
+          expect(p.compression.level).toBeLessThanOrEqual(type.maxLevel!);
+        }
+      },
+    });
   });
 });
