@@ -1,15 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RestoreCheck } from '../../src';
-import { pgDumpScript } from '../../src/backup/pg-dump-script';
-import { restoreTestScript } from '../../src/backup/restore-test-script';
-import { DELIVERY_FAILED, NOTIFIER_SCRIPT, WORK_WRAPPER } from '../../src/core/job-scripts';
 import { httpGet } from './harness/http';
 import { freePort } from './harness/ports';
 import { PostgresServer } from './harness/postgres';
 import { run, runUnchecked, Service, serviceTempDir, startService, stopAllServices, waitFor, writeServiceFile } from './harness/processes';
 import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
+import { pgDumpScript } from '../../src/backup/pg-dump-script';
+import { restoreTestScript } from '../../src/backup/restore-test-script';
+import { DELIVERY_FAILED, NOTIFIER_SCRIPT, WORK_WRAPPER } from '../../src/core/job-scripts';
 
 jest.setTimeout(300_000);
 afterAll(stopAllServices);
