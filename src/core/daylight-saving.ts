@@ -73,8 +73,12 @@ export function skippedRuns(schedule: Schedule, timeZone: string, from: Date, da
       // The minute the clock jumps over, read as the wall time it would have been.
       const d = new Date(gap.start + (gap.offset + m) * 60_000);
       const wall = {
-        year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-        hour: d.getUTCHours(), minute: d.getUTCMinutes(), weekDay: d.getUTCDay(),
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+        weekDay: d.getUTCDay(),
       };
       if (schedule._firesAt(wall)) skipped.push(wall);
     }
