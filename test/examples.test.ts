@@ -55,7 +55,7 @@ describe('backed-up-postgres example', () => {
     const chart = new BackedUpPostgresChart(Testing.app(), 'backed-up-postgres');
     const manifests = synthValidated(chart as Chart);
     expect(manifests.filter((m) => m.kind === 'CronJob').map((m) => `${m.spec.schedule} ${m.spec.timeZone ?? ''}`.trim())).toEqual([
-      '0 2 * * SUN Europe/Berlin', '0 2 * * MON-SAT Europe/Berlin', '30 1 * * *', '0 6 * * WED', '0 6 * * THU',
+      '0 4 * * SUN Europe/Berlin', '0 4 * * MON-SAT Europe/Berlin', '30 1 * * *', '0 6 * * WED', '0 6 * * THU',
     ]);
     const db = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
     expect(db.containers.map((c: any) => c.name)).toEqual(['postgres', 'pgbackrest-server']);

@@ -36,7 +36,7 @@ export interface PgBackRestBackupsProps extends ScheduledJobOptions {
   readonly tls: PgBackRestTls;
   /**
    * Full backups.
-   * @default Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }) (Sundays 02:00)
+   * @default Schedule.cron({ minute: '0', hour: '4', weekDay: 'SUN' }) (Sundays 04:00, outside every daylight-saving gap)
    */
   readonly full?: Schedule;
   /**
@@ -46,7 +46,7 @@ export interface PgBackRestBackupsProps extends ScheduledJobOptions {
   readonly differential?: Schedule;
   /**
    * Incremental backups (changes since the last backup of any type).
-   * @default Schedule.cron({ minute: '0', hour: '2', weekDay: 'MON-SAT' })
+   * @default Schedule.cron({ minute: '0', hour: '4', weekDay: 'MON-SAT' })
    */
   readonly incremental?: Schedule;
   /**
@@ -81,9 +81,9 @@ export class PgBackRestBackups extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'Config');
 
     const schedules: Array<[string, string, Schedule | undefined]> = [
-      ['full', 'Full', props.full ?? Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' })],
+      ['full', 'Full', props.full ?? Schedule.cron({ minute: '0', hour: '4', weekDay: 'SUN' })],
       ['diff', 'Differential', props.differential],
-      ['incr', 'Incremental', props.incremental ?? Schedule.cron({ minute: '0', hour: '2', weekDay: 'MON-SAT' })],
+      ['incr', 'Incremental', props.incremental ?? Schedule.cron({ minute: '0', hour: '4', weekDay: 'MON-SAT' })],
     ];
     let configText: string | undefined;
     for (const [type, name, schedule] of schedules) {

@@ -4,6 +4,7 @@ import { backupChart } from './fixtures';
 import { BackupRepository, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, Schedule, SecretKeyRef } from '../../src';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
+import { WORK_WRAPPER } from '../../src/core/job-scripts';
 
 // Real secret values exist in the program (in a chart the user keeps elsewhere) ...
 const VALUES = {
@@ -65,14 +66,15 @@ describe('a synthesized backup stack', () => {
     const { chart } = stack();
     const manifests = synthValidated(chart);
     const cronJobs = manifests.filter((m) => m.kind === 'CronJob');
-    expect(cronJobs.map((c) => c.spec.schedule)).toEqual(['0 2 * * SUN', '0 14 * * WED', '0 2 * * MON-SAT']);
+    expect(cronJobs.map((c) => c.spec.schedule)).toEqual(['0 4 * * SUN', '0 14 * * WED', '0 4 * * MON-SAT']);
     for (const cronJob of cronJobs) {
       expect(cronJob.spec).toMatchObject({ concurrencyPolicy: 'Forbid', timeZone: 'Europe/Berlin', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3 });
       expect(cronJob.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 21600 });
       const pod = cronJob.spec.jobTemplate.spec.template.spec;
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.serviceAccountName).toMatch(/serviceaccount/);
-      expect(pod.initContainers[0].command).toEqual(['/bin/sh', '-c', '"$@"; echo $? > /run/job-status/exit-code', 'job']);
+      expect(pod.initContainers[0].command).toEqual(['/bin/sh', '-c', WORK_WRAPPER, 'job']);
+      expect(pod.initContainers[0].env).toContainEqual({ name: 'WORK_BUDGET', value: String(21600 - 300) });
       expect(pod.initContainers[0].args[2]).toMatch(/stanza-create && exec pgbackrest --config=\/etc\/pgbackrest\/conf\/pgbackrest.conf --stanza=app-db --type=(full|diff|incr) backup$/);
       expect(pod.containers[0].name).toBe('notify');
       expectRestricted(pod);

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DumpStorage, PgDumpBackup, Schedule, SecretKeyRef, Warnings } from '../../src';
+import { DumpStorage, PgBackRestBackups, PgDumpBackup, RestoreCheck, RestoreSource, RestoreTest, Schedule, SecretKeyRef, Warnings } from '../../src';
+import { backupChart } from '../backup/fixtures';
 import { skippedRuns } from '../../src/core/daylight-saving';
 
 const FROM = new Date('2026-11-25T00:00:00Z');
@@ -39,6 +40,18 @@ describe('#10.9 daylight-saving gaps', () => {
     expect(zones.length).toBeGreaterThan(300);
     const skipped = zones.flatMap((zone) => defaults.flatMap((s) => skippedRuns(s, zone, FROM, 2 * 366).map(() => `${zone} ${s.toKubernetes()}`)));
     expect(skipped).toEqual([]);
+  });
+
+  test('no construct warns with its default schedule, in any time zone', () => {
+    const zones = Intl.supportedValuesOf('timeZone');
+    const { chart, settings, clientTls } = backupChart();
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'pw'), 'password');
+    zones.forEach((timeZone, i) => {
+      new PgBackRestBackups(chart, `Backups${i}`, { settings, databaseHost: 'db-0.db', dataDirectory: '/pgdata', tls: clientTls, timeZone });
+      new PgDumpBackup(chart, `Dump${i}`, { connection: { host: 'db', database: 'app', user: 'app', password }, storage: DumpStorage.existingClaim('dumps'), timeZone });
+      new RestoreTest(chart, `RestoreTest${i}`, { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], timeZone });
+    });
+    expect(Warnings.of(chart)).toEqual([]);
   });
 
   test('a job scheduled into the gap gets a synth warning naming the date; outside it, none', () => {
