@@ -30,7 +30,7 @@ describe('PgDumpBackup', () => {
     ]);
     expect(manifests.find((m) => m.kind === 'ConfigMap').data['pg-dump.sh']).toBe(dump.script);
     expect(dump.script).toContain('pg_dump --no-password --format=custom --compress=6 --file="$partial"');
-    expect(dump.script).toContain('for old in "${dumps[@]:14}"; do');
+    expect(dump.script).toContain('for (( i = ${#dumps[@]} - 1 - 14; i >= 0; i-- )); do');
     expect(manifests.find((m) => m.kind === 'PersistentVolumeClaim').spec).toMatchObject({ storageClassName: 'standard-rwo', resources: { requests: { storage: '20Gi' } } });
     expectRestricted(pod);
   });
