@@ -86,7 +86,7 @@ export class RecoveryTarget {
     }
     if (kind === 'xid' && !/^\d+$/.test(value)) throw propError('RecoveryTarget', 'xid', value, 'a transaction id (digits)');
     if (kind === 'name' && (value === '' || /[\r\n\0]/.test(value))) throw propError('RecoveryTarget', 'name', value, 'a restore point name');
-    return new RecoveryTarget(kind, kind === 'time' ? pgBackRestTime(value) : value, props.action ?? RecoveryAction.PAUSE, props.inclusive ?? true);
+    return new RecoveryTarget(kind, kind === 'time' ? pgBackRestTime(value) : value, props.action ?? RecoveryAction.PAUSE, props.inclusive ?? true, props.action);
   }
 
   private constructor(
@@ -96,6 +96,11 @@ export class RecoveryTarget {
     public readonly value: string,
     public readonly action: RecoveryAction,
     public readonly inclusive: boolean,
+    /**
+     * The action exactly as the caller gave it; undefined when `action` is PostgreSQL's default.
+     * Tools that always act one way (CloudNativePG promotes) refuse only an explicit other action.
+     */
+    public readonly explicitAction?: RecoveryAction,
   ) {}
 
   /** `pgbackrest restore` options, e.g. `--type=time --target=... --target-action=promote`. */

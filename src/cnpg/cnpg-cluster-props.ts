@@ -161,8 +161,10 @@ export interface CnpgRecovery {
   /** The source cluster's name in the store (its `serverName`). */
   readonly sourceServerName: string;
   /**
-   * Stop recovery here (time, LSN, name or immediate).
+   * Stop recovery here (time, LSN, name or immediate). CloudNativePG always promotes at the
+   * target, so an action other than `RecoveryAction.PROMOTE` is refused.
    * @default - replay all archived WAL
+   * @see https://cloudnative-pg.io/documentation/current/recovery/#point-in-time-recovery-pitr
    */
   readonly target?: RecoveryTarget;
 }

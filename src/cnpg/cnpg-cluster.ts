@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AntiAffinity, CnpgClusterProps, CnpgRecovery, ImageCatalogReference } from './cnpg-cluster-props';
 import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
 import { mergeParameters } from './tuning';
+import { RecoveryAction } from '../backup/recovery-target';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
@@ -111,7 +112,7 @@ export class CnpgCluster extends Construct {
           ...(props.pgHba ? { pg_hba: props.pgHba } : {}),
           ...(sync ? { synchronous: { method: sync.method ?? 'any', number: sync.number, dataDurability: sync.dataDurability ?? 'required' } } : {}),
         },
-        bootstrap: props.recovery ? recoveryBootstrap(props.recovery, props) : {
+        bootstrap: props.recovery ? recoveryBootstrap(this, props.recovery, props) : {
           initdb: {
             database: this.database,
             owner: this.owner,
@@ -319,8 +320,15 @@ export class CnpgCluster extends Construct {
   }
 }
 
-function recoveryBootstrap(recovery: CnpgRecovery, props: CnpgClusterProps) {
+function recoveryBootstrap(scope: Construct, recovery: CnpgRecovery, props: CnpgClusterProps) {
   const target = recovery.target;
+  // CloudNativePG writes `recovery_target_action = promote` itself and waits for the promotion;
+  // its recoveryTarget has no field for another action, so one would be silently lost.
+  const action = target?.explicitAction;
+  if (action && action.value !== RecoveryAction.PROMOTE.value) {
+    throw propError(scope, 'recovery.target.action', action.value,
+      'CloudNativePG always promotes at the end of a recovery bootstrap (recoveryTarget has no action field): use RecoveryAction.PROMOTE or leave the action unset');
+  }
   const recoveryTarget = !target ? undefined
     : target.kind === 'time' ? { targetTime: target.value }
       : target.kind === 'lsn' ? { targetLSN: target.value }
