@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
+import { checkListItems, checkNameLength, checkPgBouncerInteger, checkPgBouncerTime, checkPgBouncerWholeSeconds, PGBOUNCER_LIMITS } from './pgbouncer-limits';
 import { PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
 import { AuthType, TlsMode } from './pool-mode';
-import { checkDuration, checkInteger, checkText } from '../core/checks';
+import { checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
 import { pgbouncerConnectionString, renderPgBouncerIni } from '../core/render/pgbouncer-ini';
 import { ConfEntry, ConfScalar, RenderError } from '../core/render/value';
@@ -27,6 +28,7 @@ export interface PgBouncerPlacement {
   readonly clientTlsKeyFile?: string;
   readonly clientTlsCaFile?: string;
   readonly serverTlsCaFile?: string;
+  readonly authHbaFile?: string;
 }
 
 /**
@@ -39,28 +41,39 @@ export function checkPgBouncerSettings(scope: IConstruct, settings: PgBouncerSet
     throw propError(scope, 'settings.databases', s.databases, 'list at least one database clients may connect to');
   }
   const poolSize = s.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize;
-  checkInteger(scope, 'settings.defaultPoolSize', s.defaultPoolSize, 1);
-  checkInteger(scope, 'settings.minPoolSize', s.minPoolSize, 0, poolSize);
-  checkInteger(scope, 'settings.reservePoolSize', s.reservePoolSize, 0);
-  checkInteger(scope, 'settings.maxClientConn', s.maxClientConn, 1);
-  checkInteger(scope, 'settings.maxDbConnections', s.maxDbConnections, 0);
-  checkInteger(scope, 'settings.maxUserConnections', s.maxUserConnections, 0);
+  checkPgBouncerInteger(scope, 'settings.defaultPoolSize', s.defaultPoolSize, 1);
+  checkPgBouncerInteger(scope, 'settings.minPoolSize', s.minPoolSize, 0, poolSize);
+  checkPgBouncerInteger(scope, 'settings.reservePoolSize', s.reservePoolSize, 0);
+  checkPgBouncerInteger(scope, 'settings.maxClientConn', s.maxClientConn, 1);
+  checkPgBouncerInteger(scope, 'settings.maxDbConnections', s.maxDbConnections, 0);
+  checkPgBouncerInteger(scope, 'settings.maxUserConnections', s.maxUserConnections, 0);
   const maxClients = s.maxClientConn ?? PGBOUNCER_DEFAULTS.maxClientConn;
   if (maxClients < poolSize) {
     throw propError(scope, 'settings.maxClientConn', maxClients, `must be at least defaultPoolSize (${poolSize}): fewer clients than server connections leaves the pool unused`);
   }
-  for (const prop of DURATION_PROPS) checkDuration(scope, `settings.${prop}`, s[prop]);
+  for (const prop of TIME_PROPS) checkPgBouncerTime(scope, `settings.${prop}`, s[prop]);
+  checkPgBouncerWholeSeconds(scope, 'settings.statsPeriod', s.statsPeriod, 1);
+  checkText(scope, 'settings.authUser', s.authUser);
+  checkNameLength(scope, 'settings.authUser', s.authUser, PGBOUNCER_LIMITS.userNameBytes, 'a user name');
+  checkText(scope, 'settings.authQuery', s.authQuery);
+  checkListItems(scope, 'settings.adminUsers', s.adminUsers, PGBOUNCER_LIMITS.userNameBytes);
+  checkListItems(scope, 'settings.statsUsers', s.statsUsers, PGBOUNCER_LIMITS.userNameBytes);
+  checkListItems(scope, 'settings.ignoreStartupParameters', s.ignoreStartupParameters);
   s.databases.forEach((db, i) => {
     const at = `settings.databases[${i}]`;
     if (!/^([A-Za-z0-9_.-]+|\*)$/.test(db.name ?? '')) {
       throw propError(scope, `${at}.name`, db.name, 'database names may use letters, digits, "_", "." and "-", or be "*"');
     }
+    checkNameLength(scope, `${at}.name`, db.name, PGBOUNCER_LIMITS.databaseNameBytes, 'a [databases] name');
     checkText(scope, `${at}.host`, db.host);
     if (db.host === undefined) throw propError(scope, `${at}.host`, db.host, 'give the server host, e.g. "app-db-rw.db.svc"');
     checkInteger(scope, `${at}.port`, db.port, 1, 65535);
-    checkInteger(scope, `${at}.poolSize`, db.poolSize, 1);
-    checkInteger(scope, `${at}.reservePoolSize`, db.reservePoolSize, 0);
-    checkInteger(scope, `${at}.maxDbConnections`, db.maxDbConnections, 0);
+    checkPgBouncerInteger(scope, `${at}.poolSize`, db.poolSize, 1);
+    checkPgBouncerInteger(scope, `${at}.reservePoolSize`, db.reservePoolSize, 0);
+    checkPgBouncerInteger(scope, `${at}.maxDbConnections`, db.maxDbConnections, 0);
+    // The server's database name is a PostgreSQL name: longer ones can never match a database.
+    checkNameLength(scope, `${at}.dbname`, db.dbname, PGBOUNCER_LIMITS.databaseNameBytes, 'a PostgreSQL database name');
+    checkNameLength(scope, `${at}.forceUser`, db.forceUser, PGBOUNCER_LIMITS.userNameBytes, 'a user name');
   });
   const names = s.databases.map((db) => db.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -74,6 +87,12 @@ export function checkPgBouncerSettings(scope: IConstruct, settings: PgBouncerSet
       throw propError(scope, 'settings.maxPreparedStatements', s.maxPreparedStatements,
         `PgBouncer ${version} has no max_prepared_statements (added in 1.21); use an image of 1.21 or later, or leave it unset and avoid protocol-level prepared statements in transaction mode`);
     }
+  }
+  if (s.authType === AuthType.HBA && !s.authHbaFile) {
+    throw propError(scope, 'settings.authType', 'hba', 'HBA authentication reads its rules from auth_hba_file: give authHbaFile');
+  }
+  if (s.authHbaFile && s.authType !== AuthType.HBA) {
+    throw propError(scope, 'settings.authHbaFile', `${s.authHbaFile.secret.name}/${s.authHbaFile.key}`, 'PgBouncer reads auth_hba_file only with AuthType.HBA: set authType too, or leave it out');
   }
   if (s.authType === AuthType.CERT && !s.clientTls?.ca) {
     throw propError(scope, 'settings.authType', 'cert', 'certificate authentication needs clientTls with a ca to verify client certificates');
@@ -120,7 +139,7 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
     default_pool_size: s.defaultPoolSize ?? PGBOUNCER_DEFAULTS.defaultPoolSize,
     min_pool_size: s.minPoolSize ?? PGBOUNCER_DEFAULTS.minPoolSize,
     reserve_pool_size: s.reservePoolSize ?? PGBOUNCER_DEFAULTS.reservePoolSize,
-    reserve_pool_timeout: seconds(s.reservePoolTimeout?.toMilliseconds({ integral: false }) ?? 5000),
+    reserve_pool_timeout: seconds(ms(s.reservePoolTimeout) ?? 5000),
     max_client_conn: s.maxClientConn ?? PGBOUNCER_DEFAULTS.maxClientConn,
     max_db_connections: s.maxDbConnections ?? PGBOUNCER_DEFAULTS.maxDbConnections,
     max_user_connections: s.maxUserConnections ?? 0,
@@ -134,6 +153,7 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
     idle_transaction_timeout: seconds(ms(s.idleTransactionTimeout) ?? 0),
     auth_type: (s.authType ?? AuthType.SCRAM_SHA_256).value,
     auth_file: place.authFile,
+    auth_hba_file: place.authHbaFile,
     auth_user: s.authUser,
     auth_query: s.authQuery,
     admin_users: list(s.adminUsers),
@@ -142,7 +162,8 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
     log_disconnections: s.logDisconnections ?? true,
     log_pooler_errors: s.logPoolerErrors ?? true,
     log_stats: s.logStats ?? true,
-    stats_period: seconds(ms(s.statsPeriod) ?? 60_000),
+    // An integer: PgBouncer refuses a fraction here (checked to be whole seconds).
+    stats_period: (ms(s.statsPeriod) ?? 60_000) / 1000,
     max_prepared_statements: s.maxPreparedStatements,
     ignore_startup_parameters: list(s.ignoreStartupParameters ?? [...PGBOUNCER_DEFAULTS.ignoreStartupParameters]),
     client_tls_sslmode: s.clientTls?.mode.value,
@@ -164,9 +185,10 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
   }
 }
 
-const DURATION_PROPS = [
+/** Settings PgBouncer reads as seconds with a fraction (its CF_TIME_USEC type). */
+const TIME_PROPS = [
   'reservePoolTimeout', 'serverIdleTimeout', 'serverLifetime', 'serverConnectTimeout', 'serverLoginRetry', 'queryTimeout',
-  'queryWaitTimeout', 'clientIdleTimeout', 'idleTransactionTimeout', 'statsPeriod',
+  'queryWaitTimeout', 'clientIdleTimeout', 'idleTransactionTimeout',
 ] as const;
 
 /** Settings the construct or a typed prop owns; `additionalSettings` may not override them. */
@@ -174,7 +196,7 @@ const MANAGED = new Set([
   'listen_addr', 'listen_port', 'unix_socket_dir', 'logfile', 'pidfile', 'pool_mode', 'default_pool_size', 'min_pool_size',
   'reserve_pool_size', 'reserve_pool_timeout', 'max_client_conn', 'max_db_connections', 'max_user_connections',
   'server_idle_timeout', 'server_lifetime', 'server_connect_timeout', 'server_login_retry', 'query_timeout',
-  'query_wait_timeout', 'client_idle_timeout', 'idle_transaction_timeout', 'auth_type', 'auth_file', 'auth_user',
+  'query_wait_timeout', 'client_idle_timeout', 'idle_transaction_timeout', 'auth_type', 'auth_file', 'auth_hba_file', 'auth_user',
   'auth_query', 'admin_users', 'stats_users', 'log_connections', 'log_disconnections', 'log_pooler_errors', 'log_stats',
   'stats_period', 'max_prepared_statements', 'ignore_startup_parameters', 'client_tls_sslmode', 'client_tls_cert_file',
   'client_tls_key_file', 'client_tls_ca_file', 'server_tls_sslmode', 'server_tls_ca_file',
@@ -184,7 +206,7 @@ function ms(duration: { toMilliseconds(o?: { integral?: boolean }): number } | u
   return duration?.toMilliseconds({ integral: false });
 }
 
-/** PgBouncer reads times as seconds and accepts fractions; keep millisecond precision. */
+/** PgBouncer reads times as seconds and accepts fractions; durations are whole milliseconds (checked). */
 function seconds(milliseconds: number): number {
   return Math.round(milliseconds) / 1000;
 }

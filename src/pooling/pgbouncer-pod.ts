@@ -95,6 +95,7 @@ export function addPgBouncerToPod(
     clientTlsKeyFile: volume('/etc/pgbouncer/client-tls/key', 'tls.key', tls?.privateKey),
     clientTlsCaFile: volume('/etc/pgbouncer/client-tls/ca', 'ca.crt', tls?.ca),
     serverTlsCaFile: volume('/etc/pgbouncer/server-tls/ca', 'ca.crt', options.settings.serverTls?.ca),
+    authHbaFile: volume('/etc/pgbouncer/hba', 'pg_hba.conf', options.settings.authHbaFile),
   };
   const renderIni = () => renderPgBouncerConfig(scope, settings(), place);
   renderIni(); // fail at construction, not at synth, on values the ini cannot hold

@@ -7,7 +7,10 @@ import { SecretKeyRef } from '../core/secret-ref';
  * @see https://www.pgbouncer.org/config.html#section-databases
  */
 export interface PgBouncerDatabase {
-  /** Database name clients use; `*` is the fallback for any other name. */
+  /**
+   * Database name clients use; `*` is the fallback for any other name. Letters, digits, `_`, `.`
+   * and `-`, at most 63 bytes (PgBouncer's MAX_DBNAME).
+   */
   readonly name: string;
   /** Server host, e.g. the primary's Service `app-db-rw.db.svc`. */
   readonly host: string;
@@ -17,7 +20,7 @@ export interface PgBouncerDatabase {
    */
   readonly port?: number;
   /**
-   * Database name on the server.
+   * Database name on the server (at most 63 bytes, PostgreSQL's name length).
    * @default - the same as `name`
    */
   readonly dbname?: string;
@@ -43,7 +46,7 @@ export interface PgBouncerDatabase {
   readonly maxDbConnections?: number;
   /**
    * Log in to the server as this user whatever user the client gave (`user`). Its password
-   * must be in the auth file.
+   * must be in the auth file. At most 127 bytes (PgBouncer's MAX_USERNAME).
    * @default - the client's user
    */
   readonly forceUser?: string;
@@ -81,8 +84,9 @@ export interface PgBouncerServerTls {
 }
 
 /**
- * PgBouncer's settings in its own vocabulary. Durations are `Duration`s and are written in
- * seconds. Defaults follow the configuration most teams start from (transaction pooling for web
+ * PgBouncer's settings in its own vocabulary. Durations are `Duration`s of whole milliseconds
+ * and are written in seconds; counts are integers PgBouncer's C `int` can hold (at most
+ * 2147483647). Defaults follow the configuration most teams start from (transaction pooling for web
  * apps, 20 connections per pool, 1000 clients) except where that configuration was unsafe:
  * authentication is SCRAM-SHA-256, not MD5.
  * @see https://www.pgbouncer.org/config.html
@@ -181,6 +185,13 @@ export interface PgBouncerSettings {
    */
   readonly authType?: AuthType;
   /**
+   * The HBA rules file (pg_hba.conf syntax) that `AuthType.HBA` reads (`auth_hba_file`), from a
+   * Secret; required with `AuthType.HBA` and refused without it.
+   * @see https://www.pgbouncer.org/config.html#auth_hba_file
+   * @default - none
+   */
+  readonly authHbaFile?: SecretKeyRef;
+  /**
    * User that runs `authQuery` to look up passwords of users missing from the auth file.
    * @default - only the auth file is used
    */
@@ -191,12 +202,13 @@ export interface PgBouncerSettings {
    */
   readonly authQuery?: string;
   /**
-   * Users allowed to run every admin console command.
+   * Users allowed to run every admin console command. PgBouncer splits the list at commas and
+   * whitespace, so a name may contain neither; at most 127 bytes each.
    * @default - none
    */
   readonly adminUsers?: string[];
   /**
-   * Users allowed to run read-only `SHOW` commands (monitoring).
+   * Users allowed to run read-only `SHOW` commands (monitoring); same rules as `adminUsers`.
    * @default - none
    */
   readonly statsUsers?: string[];
@@ -209,7 +221,8 @@ export interface PgBouncerSettings {
   /** @default true */
   readonly logStats?: boolean;
   /**
-   * How often aggregated statistics are logged and averaged.
+   * How often aggregated statistics are logged and averaged. Whole seconds, at least 1:
+   * PgBouncer reads `stats_period` as an integer and refuses to start on a fraction.
    * @default Duration.minutes(1)
    */
   readonly statsPeriod?: Duration;

@@ -77,8 +77,8 @@ describe('invalid PgBouncer settings are refused with the prop, the value and th
     () => checkPgBouncerSettings(Testing.chart(), { ...SEED, ...settings }, version);
 
   test.each([
-    [{ defaultPoolSize: 0 }, '[test] settings.defaultPoolSize: got 0; expected an integer of at least 1'],
-    [{ defaultPoolSize: 2.5 }, '[test] settings.defaultPoolSize: got 2.5; expected an integer of at least 1'],
+    [{ defaultPoolSize: 0 }, '[test] settings.defaultPoolSize: got 0; expected an integer from 1 to 2147483647 (PgBouncer keeps it in a C int)'],
+    [{ defaultPoolSize: 2.5 }, '[test] settings.defaultPoolSize: got 2.5; expected an integer from 1 to 2147483647'],
     [{ minPoolSize: 30 }, '[test] settings.minPoolSize: got 30; expected an integer from 0 to 20'],
     [{ maxClientConn: 10 }, '[test] settings.maxClientConn: got 10; must be at least defaultPoolSize (20): fewer clients than server connections leaves the pool unused'],
     [{ databases: [] }, '[test] settings.databases: got []; list at least one database clients may connect to'],
@@ -96,7 +96,7 @@ describe('invalid PgBouncer settings are refused with the prop, the value and th
 
   test('negative timeouts cannot even be expressed, and non-finite ones are refused', () => {
     expect(() => Duration.seconds(-5)).toThrow('Duration amounts cannot be negative. Received: -5');
-    expect(check({ queryTimeout: Duration.seconds(Number.POSITIVE_INFINITY) })).toThrow('[test] settings.queryTimeout: got "Infinity days"; expected a finite, non-negative Duration');
+    expect(check({ queryTimeout: Duration.seconds(Number.POSITIVE_INFINITY) })).toThrow('[test] settings.queryTimeout: got "Infinity ms"; expected a finite Duration of whole milliseconds');
   });
 
   test('max_prepared_statements is accepted from PgBouncer 1.21 on', () => {
