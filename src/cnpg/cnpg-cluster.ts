@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AntiAffinity, CnpgClusterProps, CnpgRecovery, ImageCatalogReference } from './cnpg-cluster-props';
 import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
+import { checkPgHbaEntry } from './pg-hba';
 import { mergeParameters } from './tuning';
 import { RecoveryAction } from '../backup/recovery-target';
 import { checkInteger } from '../core/checks';
@@ -80,6 +81,7 @@ export class CnpgCluster extends Construct {
     this.owner = props.owner ?? 'app';
     this.imageCatalog = props.imageCatalog;
     this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
+    props.pgHba?.forEach((entry, i) => checkPgHbaEntry(this, `pgHba[${i}]`, entry));
     const memory = props.memory ?? Size.gibibytes(1);
     const parameters = mergeParameters(this, memory, props.parameters ?? {});
     this.parameters = { ...parameters };

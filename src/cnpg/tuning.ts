@@ -1,5 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkParameterValues, baseValue } from './parameter-values';
+import { UNIT_SETTINGS } from './postgres-settings';
 import { propError } from '../core/errors';
 
 const MiB = (size: Size) => size.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR });
@@ -27,30 +29,24 @@ export function tunedParameters(memory: Size, maxConnections: number): Record<st
 
 /** A memory setting (`shared_buffers = 2GB`, `131072` 8kB pages) in MiB, or undefined if unreadable. */
 export function memorySettingMiB(value: string): number | undefined {
-  const match = /^\s*(\d+)\s*(kB|MB|GB|TB)?\s*$/.exec(value);
-  if (!match) return undefined;
-  const n = Number(match[1]);
-  switch (match[2]) {
-    case 'kB': return n / 1024;
-    case 'MB': return n;
-    case 'GB': return n * 1024;
-    case 'TB': return n * 1024 * 1024;
-    default: return (n * 8) / 1024; // shared_buffers without a unit counts 8 kB pages
-  }
+  const pages = baseValue(value, UNIT_SETTINGS.shared_buffers);
+  return pages === undefined ? undefined : (pages * 8) / 1024;
 }
 
-/** Derived parameters with the user's on top; refuses a shared_buffers that cannot fit in memory. */
+/**
+ * Derived parameters with the user's on top. Refuses a value PostgreSQL would not start with
+ * (the user's first, so the message shows what they wrote) and a shared_buffers that cannot fit
+ * in memory.
+ */
 export function mergeParameters(scope: IConstruct, memory: Size, user: Record<string, string>): Record<string, string> {
+  checkParameterValues(scope, user);
   const maxConnections = Number(user.max_connections ?? 100);
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw propError(scope, 'parameters.max_connections', user.max_connections, 'a positive integer');
-  }
   const merged = { ...tunedParameters(memory, maxConnections), ...user };
-  const shared = memorySettingMiB(merged.shared_buffers);
-  if (shared === undefined) throw propError(scope, 'parameters.shared_buffers', merged.shared_buffers, 'a size such as "2GB" or "512MB"');
+  const shared = memorySettingMiB(merged.shared_buffers)!;
   if (shared >= MiB(memory)) {
     throw propError(scope, 'parameters.shared_buffers', merged.shared_buffers,
       `must be well below the memory limit (${MiB(memory)}MiB); PostgreSQL would be OOM-killed. About a quarter of memory is usual`);
   }
+  checkParameterValues(scope, merged);
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
 }
