@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import type { CnpgObjectStore } from './object-store';
 import { RecoveryTarget } from '../backup/recovery-target';
 import { ContainerImage } from '../core/image';
+import { SecretKeyRef } from '../core/secret-ref';
 
 /** How CloudNativePG keeps instances apart. */
 export class AntiAffinity {
@@ -121,9 +122,19 @@ export interface CnpgClusterProps {
   readonly ownerSecret?: kplus.ISecret;
   /**
    * SQL run in the application database after bootstrap, e.g. `CREATE EXTENSION pg_stat_statements`.
+   * It is stored in the Cluster object, so password literals are refused: use `managedRoles` with
+   * a `passwordSecret`, or `postInitApplicationSqlRefs`.
    * @default ["CREATE EXTENSION IF NOT EXISTS pg_stat_statements"]
    */
   readonly postInitApplicationSql?: string[];
+  /**
+   * SQL kept in Secrets (one script per key), run in the application database after
+   * `postInitApplicationSql` (`postInitApplicationSQLRefs.secretRefs`): for statements that must
+   * carry a secret.
+   * @default - none
+   * @see https://cloudnative-pg.io/documentation/current/bootstrap/#executing-queries-after-initialization
+   */
+  readonly postInitApplicationSqlRefs?: SecretKeyRef[];
   /** @default - none */
   readonly managedRoles?: ManagedRole[];
   /**

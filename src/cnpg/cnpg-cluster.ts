@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AntiAffinity, CnpgClusterProps, CnpgRecovery, ImageCatalogReference } from './cnpg-cluster-props';
 import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
 import { checkPgHbaEntry } from './pg-hba';
+import { checkNoPasswordLiteral } from './secret-literals';
 import { mergeParameters } from './tuning';
 import { RecoveryAction } from '../backup/recovery-target';
 import { checkInteger } from '../core/checks';
@@ -82,6 +83,7 @@ export class CnpgCluster extends Construct {
     this.imageCatalog = props.imageCatalog;
     this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
     props.pgHba?.forEach((entry, i) => checkPgHbaEntry(this, `pgHba[${i}]`, entry));
+    props.postInitApplicationSql?.forEach((sql, i) => checkNoPasswordLiteral(this, `postInitApplicationSql[${i}]`, sql));
     const memory = props.memory ?? Size.gibibytes(1);
     const parameters = mergeParameters(this, memory, props.parameters ?? {});
     this.parameters = { ...parameters };
@@ -121,6 +123,9 @@ export class CnpgCluster extends Construct {
             ...(props.ownerSecret ? { secret: { name: props.ownerSecret.name } } : {}),
             dataChecksums: true,
             postInitApplicationSQL: props.postInitApplicationSql ?? ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements'],
+            ...(props.postInitApplicationSqlRefs?.length
+              ? { postInitApplicationSQLRefs: { secretRefs: props.postInitApplicationSqlRefs.map((ref) => ({ name: ref.secret.name, key: ref.key })) } }
+              : {}),
           },
         },
         ...(props.recovery ? {

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkNoUrlCredentials } from './secret-literals';
 import { propError } from '../core/errors';
 import { assertDnsSubdomain } from '../core/naming';
 import { SchemaValidation } from '../core/schema-validation';
@@ -41,7 +42,10 @@ export interface CnpgObjectStoreProps {
   /** e.g. `s3://acme-db-backups/app-db` */
   readonly destinationPath: string;
   readonly credentials: ObjectStoreCredentials;
-  /** For S3-compatible stores other than AWS. @default - the provider's default endpoint */
+  /**
+   * For S3-compatible stores other than AWS. Credentials in the URL are refused (use `credentials`).
+   * @default - the provider's default endpoint
+   */
   readonly endpointUrl?: string;
   /** How long backups and WAL are kept. @default Duration.days(30) */
   readonly retention?: Duration;
@@ -81,6 +85,8 @@ export class CnpgObjectStore extends Construct {
  * in-tree `backup.barmanObjectStore` (the same fields), checked prop by prop.
  */
 export function barmanConfiguration(scope: Construct, props: CnpgObjectStoreProps) {
+  checkNoUrlCredentials(scope, 'destinationPath', props.destinationPath);
+  checkNoUrlCredentials(scope, 'endpointUrl', props.endpointUrl);
   if (!/^(s3|gs|https):\/\/[^\s]+$/.test(props.destinationPath ?? '')) {
     throw propError(scope, 'destinationPath', props.destinationPath, 'an s3://, gs:// or https:// (Azure) URL');
   }
