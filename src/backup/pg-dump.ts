@@ -154,7 +154,7 @@ export class PgDumpBackup extends Construct {
         { path: DUMP_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'Dumps', claim, { name: 'dumps' }) },
         { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp') },
       ],
-    }, `pg_dump of database ${c.database}`, user);
+    }, `pg_dump of database ${c.database}`, user, {}, 'dump');
     const work = workContainer(this.cronJob, 'pg-dump');
     work.env.addVariable('PGHOST', kplus.EnvValue.fromValue(c.host));
     work.env.addVariable('PGPORT', kplus.EnvValue.fromValue(String(c.port ?? 5432)));

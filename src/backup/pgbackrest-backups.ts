@@ -98,7 +98,7 @@ export class PgBackRestBackups extends Construct {
         // stanza-create is idempotent: the first run of a new cluster creates the stanza.
         command: ['/bin/sh', '-c', `pgbackrest ${config} ${stanza} stanza-create && exec pgbackrest ${config} ${stanza} --type=${type} backup`],
         resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
-      }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user);
+      }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user, {}, `backup-${type}`);
       const work = workContainer(job, 'backup');
       wirePgBackRest(child, work, props.settings, this.configMap, props.repositoryVolume);
       const tls = mountTls(child, work, props.tls);

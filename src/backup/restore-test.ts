@@ -199,7 +199,7 @@ export class RestoreTest extends Construct {
       command: ['/bin/bash', `${SCRIPT_DIR}/restore-test.sh`],
       resources: { cpu: { request: kplus.Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
       volumeMounts: mounts,
-    }, `Restore test of ${sourceName}`, user, { pushgatewayUrl: props.pushgatewayUrl, pushJob: `pgrel_restore_test/source/${sourceName}` });
+    }, `Restore test of ${sourceName}`, user, { pushgatewayUrl: props.pushgatewayUrl, pushJob: `pgrel_restore_test/source/${sourceName}` }, 'restore-test');
     const work = workContainer(this.cronJob, 'restore-test');
     work.env.addVariable('SCRATCH_DIR', kplus.EnvValue.fromValue(SCRATCH));
     if (!props.reportWebhook && !props.failureWebhook && !props.pushgatewayUrl) {

@@ -134,7 +134,7 @@ export class CnpgRestoreTest extends Construct {
       before: [kubectl('create', ['/bin/bash', `${DIR}/create.sh`])],
       // By label as well as name: a Cluster of that name that is not our throwaway is never deleted.
       after: [kubectl('cleanup', ['kubectl', 'delete', 'cluster', '--selector', `${THROWAWAY_LABEL}=${source.name}`, '--field-selector', `metadata.name=${name}`, '--ignore-not-found', '--wait=false'])],
-    });
+    }, 'cnpg-restore-test');
     mountApiToken(this.cronJob, ['create', 'cleanup']);
 
     const role = new kplus.Role(this, 'Role');

@@ -5,6 +5,7 @@ import { checkDuration, checkInteger } from './checks';
 import { warnOnSkippedRuns } from './daylight-saving';
 import { propError } from './errors';
 import { ImageCatalog } from './image';
+import { registerJob } from './job-registry';
 import { BEFORE_WRAPPER, DELIVERY_FAILED, NOTIFIER_SCRIPT, STATUS_DIR, WORK_WRAPPER } from './job-scripts';
 import { Schedule } from './schedule';
 import { ScheduledJobOptions } from './scheduled-job-options';
@@ -37,6 +38,8 @@ export function scheduledJob(
   description: string,
   runAsUser: number,
   reporting: JobReporting = {},
+  /** What the job does, so alerts can select it by name (see `libraryCronJobs`). */
+  kind?: string,
 ): kplus.CronJob {
   checkInteger(scope, 'backoffLimit', options.backoffLimit, 0, 100);
   checkInteger(scope, 'successfulJobsRetained', options.successfulJobsRetained, 0, 100);
@@ -66,6 +69,7 @@ export function scheduledJob(
     automountServiceAccountToken: reporting.apiAccess ?? false,
     securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
   });
+  if (kind) registerJob(job, kind);
   const security = restrictedContainerSecurity(runAsUser);
   const needsReporter = options.failureWebhook || reporting.pushgatewayUrl || reporting.before || reporting.after;
   if (!needsReporter) {
