@@ -13,6 +13,7 @@ import { ContainerImage, ImageCatalog } from '../core/image';
 import { assertDnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { SchemaValidation } from '../core/schema-validation';
+import { SecretKeyRef } from '../core/secret-ref';
 
 /** The barman-cloud plugin's name in `spec.plugins` and backup `pluginConfiguration`. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -84,6 +85,11 @@ export class CnpgCluster extends Construct {
     this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
     props.pgHba?.forEach((entry, i) => checkPgHbaEntry(this, `pgHba[${i}]`, entry));
     props.postInitApplicationSql?.forEach((sql, i) => checkNoPasswordLiteral(this, `postInitApplicationSql[${i}]`, sql));
+    if (props.recovery && (props.postInitApplicationSql || props.postInitApplicationSqlRefs)) {
+      // CloudNativePG runs them only after initdb; a recovered cluster would silently skip them.
+      throw propError(this, props.postInitApplicationSql ? 'postInitApplicationSql' : 'postInitApplicationSqlRefs', 'set together with recovery',
+        'post-init SQL runs only after initdb: a cluster bootstrapped by recovery already has its source\'s objects; drop it or run it yourself');
+    }
     const memory = props.memory ?? Size.gibibytes(1);
     const parameters = mergeParameters(this, memory, props.parameters ?? {});
     this.parameters = { ...parameters };
@@ -124,7 +130,7 @@ export class CnpgCluster extends Construct {
             dataChecksums: true,
             postInitApplicationSQL: props.postInitApplicationSql ?? ['CREATE EXTENSION IF NOT EXISTS pg_stat_statements'],
             ...(props.postInitApplicationSqlRefs?.length
-              ? { postInitApplicationSQLRefs: { secretRefs: props.postInitApplicationSqlRefs.map((ref) => ({ name: ref.secret.name, key: ref.key })) } }
+              ? { postInitApplicationSQLRefs: { secretRefs: props.postInitApplicationSqlRefs.map(secretRef) } }
               : {}),
           },
         },
@@ -325,6 +331,10 @@ export class CnpgCluster extends Construct {
     });
     SchemaValidation.addTo(monitor);
   }
+}
+
+function secretRef(ref: SecretKeyRef) {
+  return { name: ref.secret.name, key: ref.key };
 }
 
 function recoveryBootstrap(scope: Construct, recovery: CnpgRecovery, props: CnpgClusterProps) {

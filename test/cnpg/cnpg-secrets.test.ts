@@ -60,3 +60,11 @@ describe('#11.9 no secret values in CloudNativePG YAML', () => {
     expect(synthValidated(s.node.scope as any).find((m) => m.kind === 'ObjectStore').spec.configuration.endpointURL).toBe('https://minio.storage.svc:9000');
   });
 });
+
+test('#11.9 post-init SQL together with recovery is refused, not silently skipped', () => {
+  const chart = Testing.chart();
+  const s3 = kplus.Secret.fromSecretName(chart, 'S3', 'backup-s3');
+  const objectStore = new CnpgObjectStore(chart, 'Store', { destinationPath: 's3://acme/shop-db', credentials: ObjectStoreCredentials.s3(SecretKeyRef.of(s3, 'A'), SecretKeyRef.of(s3, 'B')) });
+  expect(() => new CnpgCluster(chart, 'Db', { storageSize: Size.gibibytes(5), recovery: { objectStore, sourceServerName: 'shop-db' }, postInitApplicationSqlRefs: [SecretKeyRef.of(s3, 'sql')] }))
+    .toThrow('[test/Db] postInitApplicationSqlRefs: got "set together with recovery"; post-init SQL runs only after initdb');
+});
