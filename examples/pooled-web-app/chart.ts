@@ -5,14 +5,16 @@ import { ConnectionBudget, PgBouncerDeployment, PgBouncerSidecar, PoolMode, Pool
 
 /**
  * The seed's web app behind PgBouncer sidecars, plus a shared standalone PgBouncer for reporting
- * jobs, all checked against the database's connection budget at synth.
+ * jobs, each checked against the connection budget of the server it reaches (primary or replica) at synth.
  */
 export class PooledWebAppChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
 
-    // A 4-core server on SSD does useful work with 9 connections; PostgreSQL allows 100.
-    const budget = new ConnectionBudget(this, 'AppDb', { maxConnections: 100, serverName: 'PostgreSQL "app-db"' });
+    // A 4-core server on SSD does useful work with 9 connections; PostgreSQL allows 100. Budgets are
+    // per server: the primary (rw Service) and the replica that serves reports each have their own.
+    const budget = new ConnectionBudget(this, 'AppDb', { maxConnections: 100, host: 'app-db-rw.database.svc.cluster.local', serverName: 'PostgreSQL "app-db" primary' });
+    const replicaBudget = new ConnectionBudget(this, 'AppDbReplica', { maxConnections: 100, host: 'app-db-ro.database.svc.cluster.local', serverName: 'PostgreSQL "app-db" replica' });
     const replicas = 3;
     const perPod = PoolSizing.perPod(PoolSizing.withHeadroom({ cpuCores: 4 }, 5), replicas); // 45 over 3 pods: 15
 
@@ -45,7 +47,7 @@ export class PooledWebAppChart extends Chart {
 
     new PgBouncerDeployment(this, 'ReportsPooler', {
       authFile: userlist,
-      connectionBudget: budget,
+      connectionBudget: replicaBudget,
       settings: {
         // Reports use session features (temporary tables): session pooling.
         poolMode: PoolMode.SESSION,

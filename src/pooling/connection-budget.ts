@@ -1,9 +1,22 @@
 import { Construct } from 'constructs';
-import { checkInteger } from '../core/checks';
+import { checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
 
 /** The PostgreSQL server whose connections are being shared. */
 export interface ConnectionBudgetProps {
+  /**
+   * The server's host as PgBouncer `[databases]` entries spell it (e.g. `app-db-rw.db.svc`;
+   * compared without regard to case). A pooler charges each of its entries to the budget of the
+   * server that entry points to, so a primary and a replica each get their own budget.
+   * @default - the server is not named: every pooler given this budget must point all its
+   * `[databases]` entries at one server, which is then counted here
+   */
+  readonly host?: string;
+  /**
+   * The server's port, with `host`.
+   * @default 5432
+   */
+  readonly port?: number;
   /** `max_connections` of the server. */
   readonly maxConnections: number;
   /**
@@ -45,20 +58,41 @@ interface Consumer {
  * `max_connections` minus the reserved slots; otherwise the synth fails with each contributor
  * and its share, instead of the application failing with "too many clients" under load.
  *
- * PgBouncer constructs register themselves when given the budget; add anything else that
- * connects directly (application pools, migration jobs, exporters) with `addConsumer()`.
+ * A budget is per server. Give it the server's `host` (and `port`) and pass the budgets of every
+ * server a pooler reaches in its `connectionBudgets`: each `[databases]` entry is charged to the
+ * budget whose host and port it points to, so a pooler with a primary entry and a replica entry
+ * charges each pool to its own server. A budget without a host only takes poolers whose entries
+ * all point to one server. Add anything else that connects directly (application pools,
+ * migration jobs, exporters) with `addConsumer()`.
+ *
+ * @example
+ * const primary = new ConnectionBudget(this, 'Primary', { host: 'app-db-rw', maxConnections: 100 });
+ * const replica = new ConnectionBudget(this, 'Replica', { host: 'app-db-ro', maxConnections: 100 });
+ * new PgBouncerSidecar(this, 'Pooler', { workload, authFile, settings, connectionBudgets: [primary, replica] });
  */
 export class ConnectionBudget extends Construct {
   /** Connections poolers and applications may use: max_connections minus reserved slots. */
   public readonly available: number;
+  /** The server's host, when the budget names it. */
+  public readonly host?: string;
+  /** The server's port (5432 unless given). */
+  public readonly port: number;
   private readonly consumers: Consumer[] = [];
   private readonly props: ConnectionBudgetProps;
+  private pinnedServer?: string;
 
   constructor(scope: Construct, id: string, props: ConnectionBudgetProps) {
     super(scope, id);
     checkInteger(this, 'maxConnections', props.maxConnections, 1, 262143);
     checkInteger(this, 'superuserReservedConnections', props.superuserReservedConnections, 0);
     checkInteger(this, 'reservedConnections', props.reservedConnections, 0);
+    checkText(this, 'host', props.host);
+    checkInteger(this, 'port', props.port, 1, 65535);
+    if (props.port !== undefined && props.host === undefined) {
+      throw propError(this, 'port', props.port, 'a port names a server together with its host: give host too');
+    }
+    this.host = props.host;
+    this.port = props.port ?? 5432;
     this.props = props;
     this.available = props.maxConnections - (props.superuserReservedConnections ?? 3) - (props.reservedConnections ?? 0);
     if (this.available < 1) {
@@ -84,6 +118,30 @@ export class ConnectionBudget extends Construct {
     this.consumers.push({ name, share });
   }
 
+  /**
+   * Whether a `[databases]` entry pointing at `host:port` is charged here; always true for a
+   * budget without a host.
+   * @internal
+   */
+  public _serves(host: string, port: number): boolean {
+    return this.host === undefined || (this.host.toLowerCase() === host.toLowerCase() && this.port === port);
+  }
+
+  /**
+   * For a budget without a host: remembers the first server a pooler charged here and returns
+   * it, so a pooler pointing elsewhere can be refused (a budget counts one server).
+   * @internal
+   */
+  public _pinServer(server: string): string {
+    this.pinnedServer = this.pinnedServer ?? server;
+    return this.pinnedServer;
+  }
+
+  /** The server as error messages name it. */
+  public get serverName(): string {
+    return this.props.serverName ?? (this.host ? `PostgreSQL ${this.host}:${this.port}` : 'PostgreSQL');
+  }
+
   /** The total claimed so far. */
   public get claimed(): number {
     return this.consumers.reduce((sum, c) => sum + c.share().connections, 0);
@@ -100,7 +158,7 @@ export class ConnectionBudget extends Construct {
       .map((s) => `  - ${s.name}: ${s.connections}${s.detail ? ` (${s.detail})` : ''}`);
     return [
       [
-        `${this.props.serverName ?? 'PostgreSQL'} has max_connections ${maxConnections} minus ${reserved} = ${this.available} available, ` +
+        `${this.serverName} has max_connections ${maxConnections} minus ${reserved} = ${this.available} available, ` +
           `but its poolers and applications can open ${total} server connections (${total - this.available} too many):`,
         ...lines,
         '  Lower pool sizes or replicas, cap pools with max_db_connections, or raise max_connections.',

@@ -48,10 +48,19 @@ export interface PgBouncerOptions {
    */
   readonly drainDelay?: Duration;
   /**
-   * The server's connection budget; this pooler claims its share of server connections there.
+   * The connection budget of the one server all `[databases]` entries point to; this pooler
+   * claims its share of server connections there. For entries on several servers use
+   * `connectionBudgets`.
    * @default - not checked
    */
   readonly connectionBudget?: ConnectionBudget;
+  /**
+   * The connection budgets of the servers the `[databases]` entries point to, one per server,
+   * each with its `host` (and `port`): every entry is charged to the budget of its server.
+   * Entries on a server without a budget here are not checked.
+   * @default - not checked
+   */
+  readonly connectionBudgets?: ConnectionBudget[];
   /**
    * Distinct users that connect through each database entry, for the connection budget (each
    * user gets its own pool). `max_db_connections` caps the total whatever this says.

@@ -1,7 +1,7 @@
 import { Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConnectionShare } from './connection-budget';
+import { ConnectionBudget, ConnectionShare } from './connection-budget';
 import { checkPgBouncerSettings, PGBOUNCER_DEFAULTS, PgBouncerPlacement, renderPgBouncerConfig } from './pgbouncer-config';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { PgBouncerDatabase, PgBouncerSettings } from './pgbouncer-settings';
@@ -102,7 +102,16 @@ export function addPgBouncerToPod(
   configMap.addData(INI_FILE, Lazy.any({ produce: renderIni }) as unknown as string);
   annotateConfigHash(workload.podMetadata, () => [renderIni()]);
 
-  options.connectionBudget?._addConsumer(scope.node.path, () => serverShare(settings(), replicas(), options.usersPerDatabase ?? 1));
+  const budgets: LabelledBudget[] = [
+    ...(options.connectionBudget ? [{ prop: 'connectionBudget', budget: options.connectionBudget }] : []),
+    ...(options.connectionBudgets ?? []).map((budget, i) => ({ prop: `connectionBudgets[${i}]`, budget })),
+  ];
+  checkBudgets(scope, budgets, databases);
+  for (const { budget } of budgets) {
+    // Each server is charged only the entries that point to it (a replica's pool is not the primary's).
+    const served = () => settings().databases.filter((db) => budget._serves(db.host, db.port ?? 5432));
+    budget._addConsumer(scope.node.path, () => serverShare({ ...settings(), databases: served() }, replicas(), options.usersPerDatabase ?? 1));
+  }
 
   return {
     container,
@@ -112,9 +121,43 @@ export function addPgBouncerToPod(
     renderIni,
     addDatabase: (database) => {
       checkPgBouncerSettings(scope, { ...settings(), databases: [...databases, database] }, version);
+      checkBudgets(scope, budgets, [...databases, database]);
       databases.push(database);
     },
   };
+}
+
+/**
+ * A budget counts one server: one without a host takes a pooler only when all its entries point
+ * to one server; a budget with a host must match some entry; one server, one budget.
+ */
+interface LabelledBudget {
+  readonly prop: string;
+  readonly budget: ConnectionBudget;
+}
+
+function checkBudgets(scope: Construct, budgets: readonly LabelledBudget[], databases: readonly PgBouncerDatabase[]): void {
+  const servers = [...new Set(databases.map((db) => `${db.host.toLowerCase()}:${db.port ?? 5432}`))];
+  budgets.forEach(({ prop, budget }, i) => {
+    if (budget.host === undefined && servers.length > 1) {
+      throw propError(scope, prop, budget.node.path, `the [databases] entries point to ${servers.length} servers (${servers.join(', ')}) and a budget counts one: `
+        + 'give each server\'s ConnectionBudget its host (and port) and pass them all in connectionBudgets');
+    }
+    const pinned = budget.host === undefined && servers.length === 1 ? budget._pinServer(servers[0]) : undefined;
+    if (pinned !== undefined && pinned !== servers[0]) {
+      throw propError(scope, prop, budget.node.path, `this budget names no host and already counts ${pinned}; these [databases] point to ${servers[0]}: `
+        + 'give each server its own ConnectionBudget with host (and port)');
+    }
+    if (!databases.some((db) => budget._serves(db.host, db.port ?? 5432))) {
+      throw propError(scope, prop, budget.node.path, `no [databases] entry points to ${budget.host}:${budget.port} (entries point to ${servers.join(', ')})`);
+    }
+    if (budgets.length > 1 && budget.host === undefined) {
+      throw propError(scope, prop, budget.node.path, 'with several budgets, each must name its server: give it host (and port)');
+    }
+    if (budgets.some((other, j) => j < i && other.budget._serves(budget.host ?? '', budget.port))) {
+      throw propError(scope, prop, budget.node.path, `another budget of this pooler counts ${budget.host}:${budget.port}: give each server one budget`);
+    }
+  });
 }
 
 function versionOf(scope: Construct, options: PgBouncerOptions): PgBouncerVersion {

@@ -61,7 +61,7 @@ export class PgBouncerSidecar extends Construct {
     checkInteger(this, 'replicas', props.replicas, 1);
     const workload = props.workload;
     const replicas = () => props.replicas ?? replicasOf(this, workload);
-    if (props.connectionBudget) replicas(); // say now, not at synth, that the count is missing
+    if (props.connectionBudget || props.connectionBudgets?.length) replicas(); // say now, not at synth, that the count is missing
     // Secret files are group-readable when the pod has an fsGroup; the sidecar does not impose
     // one on the application's pod, and without it only world-readable files can be read by a
     // non-root user. The userlist holds SCRAM verifiers, not passwords, and stays inside the pod.

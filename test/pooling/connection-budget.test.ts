@@ -26,7 +26,7 @@ describe('ConnectionBudget', () => {
     new PgBouncerDeployment(chart, 'SharedPooler', {
       authFile: userlist,
       connectionBudget: budget,
-      settings: { poolMode: PoolMode.TRANSACTION, maxDbConnections: 15, databases: [{ name: 'reports', host: 'db' }, { name: 'jobs', host: 'db', poolSize: 10 }] },
+      settings: { poolMode: PoolMode.TRANSACTION, maxDbConnections: 15, databases: [{ name: 'reports', host: 'postgresql-primary' }, { name: 'jobs', host: 'postgresql-primary', poolSize: 10 }] },
     });
     budget.addConsumer('migrations job', 2, 'direct connections');
     // THEN
@@ -54,5 +54,79 @@ describe('ConnectionBudget', () => {
     expect(() => new ConnectionBudget(chart, 'A', { maxConnections: 0 })).toThrow('[c/A] maxConnections: got 0; expected an integer from 1 to 262143');
     expect(() => new ConnectionBudget(chart, 'B', { maxConnections: 3 })).toThrow('[c/B] maxConnections: got 3; leaves no connection once the reserved slots are taken');
     expect(() => new ConnectionBudget(chart, 'C', { maxConnections: 100 }).addConsumer('x', -1)).toThrow('[c/C] addConsumer(x).connections: got -1; expected an integer of at least 0');
+  });
+
+  test('#11.13 each [databases] entry is charged to the budget of the server it points to, not the whole pooler to one', () => {
+    // GIVEN a sidecar on 3 pods whose app entry goes to the primary and reports entry to a replica
+    const { chart, web, userlist } = webApp(3);
+    const primary = new ConnectionBudget(chart, 'Primary', { maxConnections: 100, host: 'app-db-rw' });
+    const replica = new ConnectionBudget(chart, 'Replica', { maxConnections: 100, host: 'APP-DB-RO', port: 5432 });
+    new PgBouncerSidecar(chart, 'Pooler', {
+      workload: web,
+      authFile: userlist,
+      connectionBudgets: [primary, replica],
+      settings: { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw' }, { name: 'reports', host: 'app-db-ro', poolSize: 10 }] },
+    });
+    // THEN the primary carries only the app pool, the replica only the reports pool
+    expect([primary.claimed, replica.claimed]).toEqual([60, 30]);
+    expect(() => synthValidated(chart)).not.toThrow();
+    // and with the primary's budget alone, the replica's pool is not charged to the primary
+    const other = webApp(3);
+    const primaryOnly = new ConnectionBudget(other.chart, 'Primary', { maxConnections: 100, host: 'app-db-rw' });
+    new PgBouncerSidecar(other.chart, 'Pooler', {
+      workload: other.web,
+      authFile: other.userlist,
+      connectionBudget: primaryOnly,
+      settings: { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw' }, { name: 'reports', host: 'app-db-ro', poolSize: 10 }] },
+    });
+    expect(primaryOnly.claimed).toBe(60);
+  });
+
+  test('#11.13 the synth error lists the contributors of each server separately', () => {
+    const { chart, web, userlist } = webApp(5);
+    const primary = new ConnectionBudget(chart, 'Primary', { maxConnections: 100, host: 'app-db-rw' });
+    const replica = new ConnectionBudget(chart, 'Replica', { maxConnections: 50, host: 'app-db-ro' });
+    new PgBouncerSidecar(chart, 'Pooler', {
+      workload: web,
+      authFile: userlist,
+      connectionBudgets: [primary, replica],
+      settings: { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw' }, { name: 'reports', host: 'app-db-ro', poolSize: 15 }] },
+    });
+    replica.addConsumer('analytics job', 5);
+    expect(() => synthValidated(chart)).toThrow([
+      'Validation failed:',
+      '  [test/Primary] PostgreSQL app-db-rw:5432 has max_connections 100 minus 3 superuser = 97 available, but its poolers and applications can open 100 server connections (3 too many):',
+      '  - test/Pooler: 100 (5 pods x 20 [app 20])',
+      '  Lower pool sizes or replicas, cap pools with max_db_connections, or raise max_connections.',
+      '  [test/Replica] PostgreSQL app-db-ro:5432 has max_connections 50 minus 3 superuser = 47 available, but its poolers and applications can open 80 server connections (33 too many):',
+      '  - test/Pooler: 75 (5 pods x 15 [reports 15])',
+      '  - analytics job: 5',
+      '  Lower pool sizes or replicas, cap pools with max_db_connections, or raise max_connections.',
+    ].join('\n'));
+  });
+
+  test('#11.13 a budget that names no server is refused for a pooler reaching two servers', () => {
+    const { chart, web, userlist } = webApp(3);
+    const settings = { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw' }, { name: 'reports', host: 'app-db-ro' }] };
+    const anyServer = new ConnectionBudget(chart, 'Budget', { maxConnections: 100 });
+    expect(() => new PgBouncerSidecar(chart, 'A', { workload: web, authFile: userlist, settings, connectionBudget: anyServer }))
+      .toThrow('[test/A] connectionBudget: got "test/Budget"; the [databases] entries point to 2 servers (app-db-rw:5432, app-db-ro:5432) and a budget counts one: '
+        + 'give each server\'s ConnectionBudget its host (and port) and pass them all in connectionBudgets');
+    const typo = new ConnectionBudget(chart, 'Typo', { maxConnections: 100, host: 'app-db' });
+    expect(() => new PgBouncerSidecar(chart, 'B', { workload: web, authFile: userlist, settings, connectionBudgets: [typo] }))
+      .toThrow('[test/B] connectionBudgets[0]: got "test/Typo"; no [databases] entry points to app-db:5432 (entries point to app-db-rw:5432, app-db-ro:5432)');
+    const rw = new ConnectionBudget(chart, 'Rw', { maxConnections: 100, host: 'app-db-rw' });
+    const rw2 = new ConnectionBudget(chart, 'Rw2', { maxConnections: 100, host: 'app-db-rw' });
+    expect(() => new PgBouncerSidecar(chart, 'C', { workload: web, authFile: userlist, settings, connectionBudgets: [rw, rw2] }))
+      .toThrow('[test/C] connectionBudgets[1]: got "test/Rw2"; another budget of this pooler counts app-db-rw:5432: give each server one budget');
+    // a database added later to another server is refused by a budget that names no server
+    const single = new PgBouncerSidecar(chart, 'D', { workload: web, authFile: userlist, settings: SEED_SETTINGS, connectionBudget: anyServer });
+    expect(() => single.addDatabase({ name: 'other', host: 'elsewhere' })).toThrow('[test/D] connectionBudget: got "test/Budget"; the [databases] entries point to 2 servers');
+    // two poolers on different servers cannot share a budget that names none
+    const shared = new ConnectionBudget(chart, 'Shared', { maxConnections: 100 });
+    new PgBouncerSidecar(chart, 'E', { workload: web, authFile: userlist, settings: SEED_SETTINGS, connectionBudget: shared });
+    expect(() => new PgBouncerSidecar(chart, 'F', { workload: web, authFile: userlist, settings: { poolMode: PoolMode.SESSION, databases: [{ name: 'r', host: 'app-db-ro' }] }, connectionBudget: shared }))
+      .toThrow('[test/F] connectionBudget: got "test/Shared"; this budget names no host and already counts postgresql-primary:5432; these [databases] point to app-db-ro:5432');
+    expect(() => new ConnectionBudget(chart, 'P', { maxConnections: 100, port: 6543 })).toThrow('[test/P] port: got 6543; a port names a server together with its host: give host too');
   });
 });
