@@ -91,7 +91,7 @@ export class PgBouncerDeployment extends Construct {
       automountServiceAccountToken: false,
     });
     this.deployment.scheduling.spread(props.requireSeparateNodes ? {} : { weight: 100 });
-    this.pooler = addPgBouncerToPod(this, this.deployment, props, () => replicas, 0o440);
+    this.pooler = addPgBouncerToPod(this, this.deployment, props, () => replicas, { name: 'pgbouncer', portName: 'pgbouncer', secretFileMode: 0o440, nativeSidecar: false });
     this.container = this.pooler.container;
     this.configMap = this.pooler.configMap;
 

@@ -28,18 +28,33 @@ export interface PgBouncerInPod {
   renderIni(): string;
 }
 
+/** How PgBouncer sits in its pod. */
+export interface PgBouncerPodPlacement {
+  /** Names the container, its port (`portName`) and its config volume (`<name>-config`). */
+  readonly name: string;
+  /** The container port's name (an IANA service name, at most 15 characters). */
+  readonly portName: string;
+  /** mode of mounted Secret files (0o440 needs the pod's fsGroup) */
+  readonly secretFileMode: number;
+  /**
+   * A native sidecar (Kubernetes 1.29+): an init container with `restartPolicy: Always` that
+   * starts before the app, passes a startup probe before the app starts, and is stopped by the
+   * kubelet after the app's containers have exited, so a Job's pod can complete.
+   */
+  readonly nativeSidecar: boolean;
+}
+
 /**
  * Adds a PgBouncer container, its ConfigMap and Secret mounts to `workload`, annotates the pod
- * template with the config hash, and claims the pooler's share of the connection budget.
+ * template with the config hash, and claims the pooler's share of the connection budgets.
  * @param replicas how many pods run this PgBouncer, read at synth for the budget
- * @param secretFileMode mode of mounted Secret files (0o440 needs the pod's fsGroup)
  */
 export function addPgBouncerToPod(
   scope: Construct,
   workload: kplus.Workload,
   options: PgBouncerOptions,
   replicas: () => number,
-  secretFileMode: number,
+  pod: PgBouncerPodPlacement,
 ): PgBouncerInPod {
   const image = options.image ?? ImageCatalog.PGBOUNCER;
   const version = options.pgbouncerVersion ?? versionOf(scope, options);
@@ -48,23 +63,33 @@ export function addPgBouncerToPod(
   const user = options.runAsUser ?? 998;
   checkInteger(scope, 'runAsUser', user, 1, 2147483647);
   checkInteger(scope, 'usersPerDatabase', options.usersPerDatabase, 1);
-  const drainMs = checkDuration(scope, 'drainDelay', options.drainDelay) ?? 5000;
+  // A native sidecar is stopped only after the app's containers have exited: nothing to drain.
+  const drainMs = checkDuration(scope, 'drainDelay', options.drainDelay) ?? (pod.nativeSidecar ? 0 : 5000);
+  checkPortFree(scope, workload, port);
   checkPgBouncerSettings(scope, options.settings, version);
 
   const databases = [...options.settings.databases];
   const settings = (): PgBouncerSettings => ({ ...options.settings, databases });
+  const budgets: LabelledBudget[] = [
+    ...(options.connectionBudget ? [{ prop: 'connectionBudget', budget: options.connectionBudget }] : []),
+    ...(options.connectionBudgets ?? []).map((budget, i) => ({ prop: `connectionBudgets[${i}]`, budget })),
+  ];
+  checkBudgets(scope, budgets, databases);
 
+  // Secret volumes belong to the pod (scoped to the workload): two PgBouncers mounting the same
+  // Secret key share one volume instead of declaring two volumes of one name.
   const volume = (dir: string, file: string, ref: PgBouncerOptions['authFile'] | undefined) =>
-    ref ? ref.mountAsFile(scope, container, dir, file, { mode: secretFileMode }) : undefined;
+    ref ? ref.mountAsFile(workload, container, dir, file, { mode: pod.secretFileMode }) : undefined;
 
   const configMap = new kplus.ConfigMap(scope, 'Config');
-  const container = workload.addContainer({
-    name: 'pgbouncer',
+  const stop = drainMs > 0 ? `sleep ${drainMs / 1000}; ` : '';
+  const containerProps: kplus.ContainerProps = {
+    name: pod.name,
     image: image.reference,
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
     // Run the binary directly so it is PID 1 and the preStop hook can signal it.
     command: ['pgbouncer', `${CONFIG_DIR}/${INI_FILE}`],
-    ports: [{ number: port, name: 'pgbouncer' }],
+    ports: [{ number: port, name: pod.portName }],
     readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
     liveness: kplus.Probe.fromTcpSocket({
       port,
@@ -76,15 +101,23 @@ export function addPgBouncerToPod(
       // Kubernetes sends SIGTERM, which stops PgBouncer 1.18 at once and cuts transactions off.
       // Instead: keep serving while the app drains, then SIGINT (PAUSE + SHUTDOWN: in-flight
       // transactions finish, new ones wait), and hold the hook until PgBouncer has exited.
-      preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `sleep ${drainMs / 1000}; kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done`]),
+      preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `${stop}kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done`]),
     },
     resources: options.resources ?? {
       cpu: { request: kplus.Cpu.millis(50) },
       memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
     },
     securityContext: restrictedContainerSecurity(user),
-  });
-  container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(scope, 'ConfigVolume', configMap, { name: 'pgbouncer-config' }), { readOnly: true });
+  };
+  const container = pod.nativeSidecar
+    ? workload.addInitContainer({
+      ...containerProps,
+      restartPolicy: kplus.ContainerRestartPolicy.ALWAYS,
+      // The app's containers start once this passes: PgBouncer listens before the app connects.
+      startup: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(1), failureThreshold: 30 }),
+    })
+    : workload.addContainer(containerProps);
+  container.mount(CONFIG_DIR, kplus.Volume.fromConfigMap(scope, 'ConfigVolume', configMap, { name: `${pod.name}-config` }), { readOnly: true });
 
   const tls = options.settings.clientTls;
   const place: PgBouncerPlacement = {
@@ -102,11 +135,6 @@ export function addPgBouncerToPod(
   configMap.addData(INI_FILE, Lazy.any({ produce: renderIni }) as unknown as string);
   annotateConfigHash(workload.podMetadata, () => [renderIni()]);
 
-  const budgets: LabelledBudget[] = [
-    ...(options.connectionBudget ? [{ prop: 'connectionBudget', budget: options.connectionBudget }] : []),
-    ...(options.connectionBudgets ?? []).map((budget, i) => ({ prop: `connectionBudgets[${i}]`, budget })),
-  ];
-  checkBudgets(scope, budgets, databases);
   for (const { budget } of budgets) {
     // Each server is charged only the entries that point to it (a replica's pool is not the primary's).
     const served = () => settings().databases.filter((db) => budget._serves(db.host, db.port ?? 5432));
@@ -125,6 +153,14 @@ export function addPgBouncerToPod(
       databases.push(database);
     },
   };
+}
+
+/** Two programs of one pod cannot listen on one port (they share the network namespace). */
+function checkPortFree(scope: Construct, workload: kplus.Workload, port: number): void {
+  const taken = [...workload.initContainers, ...workload.containers].find((c) => c.ports.some((p) => p.number === port));
+  if (taken) {
+    throw propError(scope, 'port', port, `container "${taken.name}" of this pod already uses port ${port}: give this PgBouncer another port`);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PgBouncerOptions } from './pgbouncer-options';
@@ -5,12 +6,33 @@ import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
+import { assertDnsLabel, dnsLabel } from '../core/naming';
 import { SecretKeyRef } from '../core/secret-ref';
 
 /** Props of `PgBouncerSidecar`. */
 export interface PgBouncerSidecarProps extends PgBouncerOptions {
-  /** The application workload (Deployment, StatefulSet, DaemonSet or Job) that gets the sidecar. */
+  /** The application workload (Deployment, StatefulSet, DaemonSet, Job or CronJob) that gets the sidecar. */
   readonly workload: kplus.Workload;
+  /**
+   * Name of the PgBouncer container, unique in the pod (a DNS label of at most 56 characters).
+   * It also names the config volume (`<name>-config`) and the container port (the name itself
+   * when it is a valid port name of at most 15 characters, otherwise `pgb-<hash of name>`).
+   * @default - "pgbouncer" for the first PgBouncer of the pod; a further one is named
+   * `pgbouncer-<construct id>` (lower-cased, shortened with a hash if needed)
+   */
+  readonly name?: string;
+  /**
+   * Run PgBouncer as a native sidecar (Kubernetes 1.29 or later): an init container with
+   * `restartPolicy: Always` that starts, and passes a TCP startup probe, before the app's
+   * containers start, and that the kubelet stops after they have exited (its preStop hook sends
+   * SIGINT; PgBouncer closes and exits 0). A Job's pod can then complete; with an ordinary
+   * container PgBouncer never exits and the Job never finishes, so Jobs and CronJobs refuse
+   * `false`. Init containers added to the workload before the sidecar run before PgBouncer
+   * starts: add the sidecar first if they connect through it.
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+   * @default - true for Job and CronJob, false for other workloads (an ordinary container)
+   */
+  readonly nativeSidecar?: boolean;
   /**
    * Pods that run the sidecar, for the connection budget. Give the autoscaler's maximum when the
    * workload scales.
@@ -65,8 +87,14 @@ export class PgBouncerSidecar extends Construct {
     // Secret files are group-readable when the pod has an fsGroup; the sidecar does not impose
     // one on the application's pod, and without it only world-readable files can be read by a
     // non-root user. The userlist holds SCRAM verifiers, not passwords, and stays inside the pod.
-    const mode = workload.securityContext.fsGroup !== undefined ? 0o440 : 0o444;
-    this.pooler = addPgBouncerToPod(this, workload, props, replicas, mode);
+    const secretFileMode = workload.securityContext.fsGroup !== undefined ? 0o440 : 0o444;
+    const runsToCompletion = workload instanceof kplus.Job || workload instanceof kplus.CronJob;
+    const nativeSidecar = props.nativeSidecar ?? runsToCompletion;
+    if (runsToCompletion && !nativeSidecar) {
+      throw propError(this, 'nativeSidecar', false, `a ${workload.constructor.name} completes only when all its containers have exited and PgBouncer never exits by itself: leave nativeSidecar at true (Kubernetes 1.29+)`);
+    }
+    const name = containerName(this, workload, props.name);
+    this.pooler = addPgBouncerToPod(this, workload, props, replicas, { name, portName: portName(name), secretFileMode, nativeSidecar });
     this.container = this.pooler.container;
     this.configMap = this.pooler.configMap;
     this.port = this.pooler.port;
@@ -100,6 +128,38 @@ export class PgBouncerSidecar extends Construct {
   public renderIni(): string {
     return this.pooler.renderIni();
   }
+}
+
+const DEFAULT_NAME = 'pgbouncer';
+/** 63 (a DNS label) minus "-config", the suffix of the config volume. */
+const MAX_NAME = 56;
+
+function containerName(scope: Construct, workload: kplus.Workload, given: string | undefined): string {
+  const taken = new Set([...workload.initContainers, ...workload.containers].map((c) => c.name));
+  if (given !== undefined) {
+    assertDnsLabel(scope, 'name', given);
+    if (given.length > MAX_NAME) throw propError(scope, 'name', given, `at most ${MAX_NAME} characters: the config volume is named "<name>-config"`);
+    if (taken.has(given)) throw propError(scope, 'name', given, 'another container of this pod has this name: give each PgBouncer its own');
+    return given;
+  }
+  if (!taken.has(DEFAULT_NAME)) return DEFAULT_NAME;
+  let derived = dnsLabel(DEFAULT_NAME, scope.node.id);
+  if (derived.length > MAX_NAME) derived = `${derived.slice(0, MAX_NAME - 9).replace(/-+$/, '')}-${digest(derived)}`;
+  if (taken.has(derived)) throw propError(scope, 'name', undefined, `containers "${DEFAULT_NAME}" and "${derived}" already exist in this pod: give this PgBouncer a name`);
+  return derived;
+}
+
+/**
+ * Container port names are IANA service names: at most 15 characters of lower-case letters,
+ * digits and "-", at least one letter, no "--".
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
+ */
+function portName(name: string): string {
+  return name.length <= 15 && /[a-z]/.test(name) && !name.includes('--') ? name : `pgb-${digest(name)}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 function replicasOf(scope: Construct, workload: kplus.Workload): number {

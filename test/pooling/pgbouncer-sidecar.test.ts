@@ -1,3 +1,4 @@
+import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_SETTINGS, webApp } from './fixtures';
 import { PgBouncerSidecar, ContainerImage } from '../../src';
@@ -93,5 +94,105 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
       .toThrow('[test/B] image: got "registry.example/pgbouncer:stable"; PgBouncerVersion: cannot read a version from image tag "stable" of registry.example/pgbouncer; pass pgbouncerVersion explicitly');
     expect(() => new PgBouncerSidecar(chart, 'C', { workload: web, authFile: userlist, settings: { ...SEED_SETTINGS, queryTimeout: undefined, databases: [{ name: 'x', host: 'db\nevil' }] } }))
       .toThrow('[test/C] settings.databases[0].host: got "db\\nevil"; expected a non-empty, single-line string');
+  });
+});
+
+describe('#11.12 several PgBouncers in one pod', () => {
+  test('#11.12 two PgBouncerSidecars on one pod get unique container, volume and port names', () => {
+    const { chart, web, userlist } = webApp();
+    new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
+    new PgBouncerSidecar(chart, 'Reports', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6433 });
+    new PgBouncerSidecar(chart, 'Audit', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6434, name: 'audit' });
+    // synthValidated refuses duplicate volume, container, port and mount names
+    const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
+    const byName = (n: string) => pod.containers.find((c: any) => c.name === n);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['app', 'pgbouncer', 'pgbouncer-reports', 'audit']);
+    // The first keeps the single-sidecar names; a long name gets a hashed IANA port name (<= 15 characters).
+    expect(byName('pgbouncer').ports).toEqual([{ containerPort: 6432, name: 'pgbouncer' }]);
+    expect(byName('pgbouncer-reports').ports).toEqual([{ containerPort: 6433, name: expect.stringMatching(/^pgb-[0-9a-f]{8}$/) }]);
+    expect(byName('audit').ports).toEqual([{ containerPort: 6434, name: 'audit' }]);
+    expect(byName('pgbouncer-reports').volumeMounts[0]).toEqual({ name: 'pgbouncer-reports-config', mountPath: '/etc/pgbouncer/config', readOnly: true });
+    expect(byName('audit').volumeMounts[0]).toEqual({ name: 'audit-config', mountPath: '/etc/pgbouncer/config', readOnly: true });
+    // One Secret key, one volume, mounted by all three.
+    expect(pod.volumes.map((v: any) => v.name).sort()).toEqual(['audit-config', 'pgbouncer-config', 'pgbouncer-reports-config', 'secret-pgbouncer-userlist-userlist-txt']);
+  });
+
+  test('#11.12 names and ports that would collide in the pod are refused at construction', () => {
+    const { chart, web, userlist } = webApp();
+    new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
+    expect(() => new PgBouncerSidecar(chart, 'Same', { workload: web, authFile: userlist, settings: SEED_SETTINGS }))
+      .toThrow('[test/Same] port: got 6432; container "pgbouncer" of this pod already uses port 6432: give this PgBouncer another port');
+    expect(() => new PgBouncerSidecar(chart, 'App', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 4000 }))
+      .toThrow('[test/App] port: got 4000; container "app" of this pod already uses port 4000');
+    expect(() => new PgBouncerSidecar(chart, 'Dup', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6433, name: 'pgbouncer' }))
+      .toThrow('[test/Dup] name: got "pgbouncer"; another container of this pod has this name: give each PgBouncer its own');
+    expect(() => new PgBouncerSidecar(chart, 'Bad', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6433, name: 'Reports_DB' }))
+      .toThrow('[test/Bad] name: got "Reports_DB"; expected a DNS-1123 label');
+    expect(() => new PgBouncerSidecar(chart, 'Long', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6433, name: 'p'.repeat(57) }))
+      .toThrow('[test/Long] name: got "' + 'p'.repeat(57) + '"; at most 56 characters: the config volume is named "<name>-config"');
+  });
+});
+
+describe('#11.11 PgBouncer as a native sidecar', () => {
+  const jobSpec = (m: any) => (m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec);
+
+  test('#11.11 on a Job PgBouncer is an init container with restartPolicy Always, probed before the app starts', () => {
+    // GIVEN a Job with an init step that must run before PgBouncer, and a main container that exits
+    const { chart, userlist, password } = webApp();
+    const job = new kplus.Job(chart, 'Batch', {
+      initContainers: [{ name: 'prepare', image: 'registry.example/prepare:1.0.0', securityContext: { user: 1000 } }],
+      containers: [{ name: 'batch', image: 'registry.example/batch:1.0.0', securityContext: { user: 1000 } }],
+    });
+    // WHEN the sidecar is added, and another init step after it
+    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: job, authFile: userlist, settings: SEED_SETTINGS });
+    job.addInitContainer({ name: 'migrate', image: 'registry.example/migrate:1.0.0', securityContext: { user: 1000 } });
+    pooler.addConnectionEnv(job.containers[0], { database: 'myapp', user: 'myapp', password });
+    // THEN
+    const manifests = synthValidated(chart);
+    const pod = jobSpec(manifests.find((m) => m.kind === 'Job'));
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['batch']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['prepare', 'pgbouncer', 'migrate']);
+    const sidecar = pod.initContainers[1];
+    expect(sidecar).toMatchObject({
+      restartPolicy: 'Always',
+      command: ['pgbouncer', '/etc/pgbouncer/config/pgbouncer.ini'],
+      ports: [{ containerPort: 6432, name: 'pgbouncer' }],
+      startupProbe: { tcpSocket: { port: 6432 }, periodSeconds: 1, failureThreshold: 30 },
+      readinessProbe: { tcpSocket: { port: 6432 } },
+      livenessProbe: { tcpSocket: { port: 6432 } },
+      // Stopped after the main container has exited: no drain delay, SIGINT, wait for the exit.
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done'] } } },
+    });
+    expect(sidecar.volumeMounts).toEqual([
+      { name: 'pgbouncer-config', mountPath: '/etc/pgbouncer/config', readOnly: true },
+      { name: 'secret-pgbouncer-userlist-userlist-txt', mountPath: '/etc/pgbouncer/auth', readOnly: true },
+    ]);
+    expect(manifests.find((m) => m.kind === 'ConfigMap').data['pgbouncer.ini']).toBe(pooler.renderIni());
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers[0].env).toContainEqual({ name: 'PGPORT', value: '6432' });
+    expectRestricted(pod, ['pgbouncer']);
+  });
+
+  test('#11.11 a CronJob gets the native sidecar too, and an explicit drainDelay is kept', () => {
+    const { chart, userlist } = webApp();
+    const cron = new kplus.CronJob(chart, 'Nightly', {
+      schedule: Cron.daily(),
+      containers: [{ name: 'report', image: 'registry.example/report:1.0.0', securityContext: { user: 1000 } }],
+    });
+    new PgBouncerSidecar(chart, 'Pooler', { workload: cron, authFile: userlist, settings: SEED_SETTINGS, drainDelay: Duration.seconds(2) });
+    const pod = jobSpec(synthValidated(chart).find((m) => m.kind === 'CronJob'));
+    expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['pgbouncer', 'Always']]);
+    expect(pod.initContainers[0].lifecycle.preStop.exec.command[2]).toBe('sleep 2; kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done');
+  });
+
+  test('#11.11 a Job refuses an ordinary sidecar container; a Deployment may opt in to the native one', () => {
+    const { chart, web, userlist } = webApp();
+    const job = new kplus.Job(chart, 'Batch', { containers: [{ image: 'registry.example/batch:1.0.0', securityContext: { user: 1000 } }] });
+    expect(() => new PgBouncerSidecar(chart, 'Pooler', { workload: job, authFile: userlist, settings: SEED_SETTINGS, nativeSidecar: false }))
+      .toThrow('[test/Pooler] nativeSidecar: got false; a Job completes only when all its containers have exited and PgBouncer never exits by itself');
+    new PgBouncerSidecar(chart, 'WebPooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS, nativeSidecar: true });
+    const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['pgbouncer', 'Always']]);
   });
 });
