@@ -56,8 +56,11 @@ export interface ManagedRole {
 /** Props of `CnpgCluster`. */
 export interface CnpgClusterProps {
   /**
-   * Cluster name; also the prefix of its Services (`<name>-rw`, `-ro`, `-r`) and app Secret.
-   * @default - derived from the construct path
+   * Cluster name; also the prefix of its Services (`<name>-rw`, `-ro`, `-r`) and app Secret. At
+   * most 50 characters, starting with a letter (CloudNativePG's rule). Names derive from the
+   * construct id, not the path, so moving a construct never renames (and so recreates) a
+   * database; two clusters of one name in one namespace fail the synth.
+   * @default - the construct id, lower-cased, other characters as "-"
    */
   readonly name?: string;
   /** @default 3 */

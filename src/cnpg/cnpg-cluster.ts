@@ -10,10 +10,11 @@ import { RecoveryAction } from '../backup/recovery-target';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
-import { assertDnsLabel } from '../core/naming';
+import { assertDnsSubdomain, assertServiceName, dnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
+import { checkUniqueNames } from '../core/unique-names';
 
 /** The barman-cloud plugin's name in `spec.plugins` and backup `pluginConfiguration`. */
 export const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
@@ -32,11 +33,19 @@ export interface CnpgScheduledBackupOptions {
    * @default true
    */
   readonly preferStandby?: boolean;
+  /**
+   * Name of the ScheduledBackup.
+   * @default - "<cluster>-<id>", the id lower-cased with other characters as "-"
+   */
+  readonly name?: string;
 }
 
 /** Options of `CnpgCluster.addPooler`. */
 export interface CnpgPoolerOptions {
-  /** Pooler name; must differ from the cluster's. @default "<cluster>-pooler-<type>" */
+  /**
+   * Pooler name (also its Service's); must differ from the cluster's and from other poolers'.
+   * @default "<cluster>-pooler-<type>" (a second pooler of one type needs a name)
+   */
   readonly name?: string;
   /** Route to the primary (`rw`, default) or the standbys (`ro`). @default false */
   readonly readOnly?: boolean;
@@ -72,8 +81,10 @@ export class CnpgCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: CnpgClusterProps) {
     super(scope, id);
-    this.name = props.name ?? this.node.id.toLowerCase();
-    assertDnsLabel(this, 'name', this.name);
+    this.name = props.name ?? dnsLabel(this.node.id);
+    // CloudNativePG names the Services <name>-rw/-ro/-r and refuses cluster names over 50.
+    assertServiceName(this, 'name', this.name, 50);
+    checkUniqueNames(this);
     const instances = props.instances ?? 3;
     if (!Number.isInteger(instances) || instances < 1) throw propError(this, 'instances', instances, 'at least 1 instance (3 for a primary and two standbys)');
     if (props.image && props.imageCatalog) {
@@ -247,10 +258,12 @@ export class CnpgCluster extends Construct {
       throw propError(this, `addScheduledBackup(${id})`, undefined, 'call backupTo(objectStore) first: a scheduled backup needs somewhere to go');
     }
     const method = this.objectStore ? { method: 'plugin', pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN } } : { method: 'barmanObjectStore' };
+    const name = options.name ?? dnsLabel(this.name, id);
+    assertDnsSubdomain(this, `addScheduledBackup(${id}).name`, name);
     const backup = new ApiObject(this, id, {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'ScheduledBackup',
-      metadata: { name: `${this.name}-${id.toLowerCase()}` },
+      metadata: { name },
       spec: {
         cluster: { name: this.name },
         schedule: options.schedule.toCnpg(),
@@ -277,7 +290,7 @@ export class CnpgCluster extends Construct {
   public addPooler(id: string, options: CnpgPoolerOptions = {}): ApiObject {
     const type = options.readOnly ? 'ro' : 'rw';
     const name = options.name ?? `${this.name}-pooler-${type}`;
-    assertDnsLabel(this, `addPooler(${id}).name`, name);
+    assertServiceName(this, `addPooler(${id}).name`, name);
     if (name === this.name) {
       throw propError(this, `addPooler(${id}).name`, name, 'CloudNativePG refuses a Pooler named like its cluster (their Services would collide); pick another name');
     }

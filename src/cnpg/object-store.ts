@@ -2,9 +2,10 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkNoUrlCredentials } from './secret-literals';
 import { propError } from '../core/errors';
-import { assertDnsSubdomain } from '../core/naming';
+import { assertDnsSubdomain, dnsLabel } from '../core/naming';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
+import { checkUniqueNames } from '../core/unique-names';
 
 /** Credentials of the object store, from Secrets. */
 export class ObjectStoreCredentials {
@@ -53,7 +54,7 @@ export interface CnpgObjectStoreProps {
   readonly compression?: string;
   /** Server-side encryption: `AES256` or `aws:kms`. @default - none */
   readonly encryption?: string;
-  /** @default - from the construct path */
+  /** @default - the construct id, lower-cased, other characters as "-" */
   readonly name?: string;
 }
 
@@ -68,8 +69,9 @@ export class CnpgObjectStore extends Construct {
   constructor(scope: Construct, id: string, props: CnpgObjectStoreProps) {
     super(scope, id);
     const { configuration, retentionPolicy } = barmanConfiguration(this, props);
-    this.name = props.name ?? this.node.id.toLowerCase();
+    this.name = props.name ?? dnsLabel(this.node.id);
     assertDnsSubdomain(this, 'name', this.name);
+    checkUniqueNames(this);
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'barmancloud.cnpg.io/v1',
       kind: 'ObjectStore',

@@ -29,3 +29,13 @@ export function assertDnsSubdomain(scope: IConstruct, prop: string, value: strin
     throw propError(scope, prop, value, 'expected a DNS-1123 subdomain: at most 253 characters of lower-case labels joined by "."');
   }
 }
+
+/**
+ * Throws unless `value` is a DNS-1035 label of at most `maxLength` characters: the form of a
+ * Service name (it starts with a letter), and of names other objects lend to their Services.
+ */
+export function assertServiceName(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (value.length > maxLength || !DNS_LABEL.test(value) || !/^[a-z]/.test(value)) {
+    throw propError(scope, prop, value, `expected a DNS-1035 label: at most ${maxLength} lower-case letters, digits and "-", starting with a letter and ending with a letter or digit`);
+  }
+}

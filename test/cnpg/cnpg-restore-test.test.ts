@@ -169,8 +169,8 @@ describe('CnpgRestoreTest', () => {
   });
 
   test('#10.13 the throwaway name stays fixed and within CloudNativePG\'s limit for a long source name', () => {
-    // GIVEN a source name near the 63-character limit
-    const { chart, cluster, objectStore } = setup({ name: 'a'.repeat(60) });
+    // GIVEN a source name at CloudNativePG's 50-character limit
+    const { chart, cluster, objectStore } = setup({ name: 'a'.repeat(50) });
     // WHEN
     const test = new CnpgRestoreTest(chart, 'RestoreTest', { cluster, objectStore, checks });
     const manifests = synthValidated(chart);

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { assertDnsLabel, assertDnsSubdomain, dnsLabel } from '../../src/core/naming';
+import { assertDnsLabel, assertDnsSubdomain, assertServiceName, dnsLabel } from '../../src/core/naming';
 
 describe('naming', () => {
   test('dnsLabel lower-cases, replaces what a label cannot hold and stays within 63 characters', () => {
@@ -17,5 +17,13 @@ describe('naming', () => {
     expect(() => assertDnsLabel(chart, 'serviceName', 'Bad_Name')).toThrow('[test] serviceName: got "Bad_Name"; expected a DNS-1123 label');
     expect(() => assertDnsSubdomain(chart, 'name', 'a..b')).toThrow(/\[test\] name: got "a..b"; expected a DNS-1123 subdomain/);
     expect(() => assertDnsSubdomain(chart, 'name', 'db.example')).not.toThrow();
+  });
+
+  test('#11.15 dnsLabel turns an id such as "Nightly Full" into a valid name; service names start with a letter and respect a limit', () => {
+    expect(dnsLabel('app-db', 'Nightly Full')).toBe('app-db-nightly-full');
+    const chart = Testing.chart();
+    expect(() => assertServiceName(chart, 'name', '1db')).toThrow('[test] name: got "1db"; expected a DNS-1035 label');
+    expect(() => assertServiceName(chart, 'name', 'a'.repeat(51), 50)).toThrow('at most 50');
+    expect(() => assertServiceName(chart, 'name', 'shop-db', 50)).not.toThrow();
   });
 });
