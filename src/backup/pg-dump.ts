@@ -8,7 +8,7 @@ import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
-import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 
@@ -56,7 +56,7 @@ export interface PgDumpConnection {
 }
 
 /** Props of `PgDumpBackup`. */
-export interface PgDumpBackupProps extends ScheduledJobOptions {
+export interface PgDumpBackupProps extends ScheduledJobOptions, FailureNotificationOptions {
   readonly connection: PgDumpConnection;
   readonly storage: DumpStorage;
   /**
@@ -154,7 +154,7 @@ export class PgDumpBackup extends Construct {
         { path: DUMP_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'Dumps', claim, { name: 'dumps' }) },
         { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp') },
       ],
-    }, `pg_dump of database ${c.database}`, user, {}, 'dump');
+    }, `pg_dump of database ${c.database}`, user, { webhook: props.failureWebhook }, 'dump');
     const work = workContainer(this.cronJob, 'pg-dump');
     work.env.addVariable('PGHOST', kplus.EnvValue.fromValue(c.host));
     work.env.addVariable('PGPORT', kplus.EnvValue.fromValue(String(c.port ?? 5432)));

@@ -9,10 +9,10 @@ import { checkInteger, checkText } from '../core/checks';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
-import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
 
 /** Props of `PgBackRestBackups`. */
-export interface PgBackRestBackupsProps extends ScheduledJobOptions {
+export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNotificationOptions {
   readonly settings: PgBackRestSettings;
   /**
    * DNS name of the database pod running `PgBackRestServerSidecar`, e.g. `app-db-0.app-db`
@@ -98,7 +98,7 @@ export class PgBackRestBackups extends Construct {
         // stanza-create is idempotent: the first run of a new cluster creates the stanza.
         command: ['/bin/sh', '-c', `pgbackrest ${config} ${stanza} stanza-create && exec pgbackrest ${config} ${stanza} --type=${type} backup`],
         resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
-      }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user, {}, `backup-${type}`);
+      }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user, { webhook: props.failureWebhook }, `backup-${type}`);
       const work = workContainer(job, 'backup');
       wirePgBackRest(child, work, props.settings, this.configMap, props.repositoryVolume);
       const tls = mountTls(child, work, props.tls);

@@ -14,9 +14,10 @@ import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
-import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
+import { checkServiceUrl } from '../core/urls';
 
 /** Which pgBackRest backup a restore test restores. */
 export interface PgBackRestRestoreOptions {
@@ -89,6 +90,11 @@ export interface RestoreTestProps extends ScheduledJobOptions {
    */
   readonly pushgatewayUrl?: string;
   /**
+   * Basic-auth credentials of the Pushgateway, from Secrets (never in the URL, which is YAML).
+   * @default - no authentication
+   */
+  readonly pushgatewayCredentials?: BasicAuthCredentials;
+  /**
    * Image with PostgreSQL (server and client) of the backup's major version, and pgBackRest for
    * pgBackRest sources.
    * @default ImageCatalog.PATRONI for pgBackRest (Spilo ships both), ImageCatalog.POSTGRES for dumps
@@ -145,9 +151,7 @@ export class RestoreTest extends Construct {
     }
     const user = props.runAsUser ?? 999;
     checkInteger(this, 'runAsUser', user, 1, 2147483647);
-    if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s'"]+$/.test(props.pushgatewayUrl)) {
-      throw propError(this, 'pushgatewayUrl', props.pushgatewayUrl, 'an http(s) URL such as "http://pushgateway.monitoring:9091"');
-    }
+    checkServiceUrl(this, 'pushgatewayUrl', props.pushgatewayUrl, 'http://pushgateway.monitoring:9091');
 
     let from: RestoreFrom;
     let sourceName: string;
@@ -191,7 +195,6 @@ export class RestoreTest extends Construct {
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }), {
       ...props,
       activeDeadline: deadline,
-      failureWebhook: props.reportWebhook ?? props.failureWebhook,
     }, {
       name: 'restore-test',
       image: (props.image ?? defaultImage).reference,
@@ -199,10 +202,15 @@ export class RestoreTest extends Construct {
       command: ['/bin/bash', `${SCRIPT_DIR}/restore-test.sh`],
       resources: { cpu: { request: kplus.Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } },
       volumeMounts: mounts,
-    }, `Restore test of ${sourceName}`, user, { pushgatewayUrl: props.pushgatewayUrl, pushJob: `pgrel_restore_test/source/${sourceName}` }, 'restore-test');
+    }, `Restore test of ${sourceName}`, user, {
+      webhook: props.reportWebhook,
+      pushgatewayUrl: props.pushgatewayUrl,
+      pushgatewayCredentials: props.pushgatewayCredentials,
+      pushJob: `pgrel_restore_test/source/${sourceName}`,
+    }, 'restore-test');
     const work = workContainer(this.cronJob, 'restore-test');
     work.env.addVariable('SCRATCH_DIR', kplus.EnvValue.fromValue(SCRATCH));
-    if (!props.reportWebhook && !props.failureWebhook && !props.pushgatewayUrl) {
+    if (!props.reportWebhook && !props.pushgatewayUrl) {
       // Without a reporter the report files still need somewhere to go.
       work.env.addVariable('JOB_STATUS_DIR', kplus.EnvValue.fromValue(SCRATCH));
     }

@@ -9,11 +9,12 @@ import { restoreTestScript } from '../backup/restore-test-script';
 import { checkDuration } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
+import { checkServiceUrl } from '../core/urls';
 import { ImageCatalog } from '../core/image';
 import { dnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { scheduledJob } from '../core/scheduled-job';
-import { ScheduledJobOptions } from '../core/scheduled-job-options';
+import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 
@@ -35,6 +36,8 @@ export interface CnpgRestoreTestProps extends ScheduledJobOptions {
   readonly reportWebhook?: SecretKeyRef;
   /** Pushgateway for the restore-test metrics. @default - none */
   readonly pushgatewayUrl?: string;
+  /** Basic-auth credentials of the Pushgateway, from Secrets. @default - no authentication */
+  readonly pushgatewayCredentials?: BasicAuthCredentials;
   /** @default 26 (the postgres user of CloudNativePG's images) */
   readonly runAsUser?: number;
 }
@@ -65,6 +68,7 @@ export class CnpgRestoreTest extends Construct {
 
   constructor(scope: Construct, id: string, props: CnpgRestoreTestProps) {
     super(scope, id);
+    checkServiceUrl(this, 'pushgatewayUrl', props.pushgatewayUrl, 'http://pushgateway.monitoring:9091');
     if (!props.checks || props.checks.length === 0) throw propError(this, 'checks', props.checks, 'at least one check');
     const timeout = Math.ceil((checkDuration(this, 'readyTimeout', props.readyTimeout) ?? 40 * 60_000) / 1000);
     const source = props.cluster;
@@ -119,7 +123,6 @@ export class CnpgRestoreTest extends Construct {
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }), {
       activeDeadline: Duration.seconds(timeout + 20 * 60),
       ...props,
-      failureWebhook: props.reportWebhook ?? props.failureWebhook,
     }, {
       name: 'check',
       image: ImageCatalog.CNPG_POSTGRES.reference,
@@ -129,7 +132,9 @@ export class CnpgRestoreTest extends Construct {
       envVariables: { SCRATCH_DIR: kplus.EnvValue.fromValue('/tmp') },
       volumeMounts: [filesMount, { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'CheckTmp', 'check-tmp') }],
     }, `Restore test of ${source.name} (CloudNativePG)`, props.runAsUser ?? 26, {
+      webhook: props.reportWebhook,
       pushgatewayUrl: props.pushgatewayUrl,
+      pushgatewayCredentials: props.pushgatewayCredentials,
       pushJob: `pgrel_restore_test/source/${source.name}`,
       before: [kubectl('create', ['/bin/bash', `${DIR}/create.sh`])],
       // By label as well as name: a Cluster of that name that is not our throwaway is never deleted.

@@ -67,6 +67,9 @@ case "$code" in
   ''|*[!0-9]*) code=127; what="ended without an exit code (killed, or out of memory)" ;;
   *) what="failed with exit code $code" ;;
 esac
+# Secrets (the webhook URL, Pushgateway credentials) reach curl as a config on stdin, through
+# printf, a shell builtin: never on a command line that every process in the pod can read.
+esc() { printf '%s' "$1" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 payload=""
 if [ -s "$dir/message.json" ]; then
   payload="$dir/message.json"
@@ -76,13 +79,17 @@ elif [ "$code" -ne 0 ]; then
 fi
 undelivered=0
 if [ -n "$payload" ] && [ -n "\${WEBHOOK_URL:-}" ]; then
-  if ! curl -fsS --retry 3 --retry-connrefused --max-time 20 -X POST -H 'Content-Type: application/json' --data @"$payload" "$WEBHOOK_URL" > /dev/null; then
+  if ! printf 'url = "%s"\\n' "$(esc "$WEBHOOK_URL")" | curl -K - -fsS --retry 3 --retry-connrefused --max-time 20 -X POST -H 'Content-Type: application/json' --data @"$payload" > /dev/null; then
     echo "could not post the report to the webhook" >&2
     undelivered=1
   fi
 fi
 if [ -n "\${PUSHGATEWAY_URL:-}" ] && [ -s "$dir/metrics.prom" ]; then
-  if ! curl -fsS --retry 3 --retry-connrefused --max-time 20 --data-binary @"$dir/metrics.prom" "$PUSHGATEWAY_URL/metrics/job/$PUSH_JOB" > /dev/null; then
+  auth=''
+  if [ -n "\${PUSHGATEWAY_USERNAME:-}" ]; then
+    auth="user = \\"$(esc "$PUSHGATEWAY_USERNAME"):$(esc "\${PUSHGATEWAY_PASSWORD:-}")\\""
+  fi
+  if ! printf '%s\\n' "$auth" | curl -K - -fsS --retry 3 --retry-connrefused --max-time 20 --data-binary @"$dir/metrics.prom" "$PUSHGATEWAY_URL/metrics/job/$PUSH_JOB" > /dev/null; then
     echo "could not push metrics to the Pushgateway" >&2
     undelivered=1
   fi

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { ContainerImage } from './image';
 import { SecretKeyRef } from './secret-ref';
 
-/** How a library CronJob runs: schedule, limits, history and failure notification. */
+/** How a library CronJob runs: time zone, limits, history and its reporter's image. */
 export interface ScheduledJobOptions {
   /**
    * IANA time zone of the schedule, e.g. `Europe/Berlin`.
@@ -30,14 +30,24 @@ export interface ScheduledJobOptions {
    */
   readonly failedJobsRetained?: number;
   /**
+   * Image of the reporter container (it posts to webhooks and pushes metrics with curl).
+   * @default ImageCatalog.CURL
+   */
+  readonly notifierImage?: ContainerImage;
+}
+
+/** Jobs that only speak up when they fail (backups, dumps). */
+export interface FailureNotificationOptions {
+  /**
    * A Slack-compatible webhook (`{"text": ...}`) told when a run fails; the URL comes from a
    * Secret and never appears in the YAML.
    * @default - no notification
    */
   readonly failureWebhook?: SecretKeyRef;
-  /**
-   * Image of the notifier container.
-   * @default ImageCatalog.CURL
-   */
-  readonly notifierImage?: ContainerImage;
+}
+
+/** HTTP basic-auth credentials, both from Secrets. */
+export interface BasicAuthCredentials {
+  readonly username: SecretKeyRef;
+  readonly password: SecretKeyRef;
 }

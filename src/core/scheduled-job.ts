@@ -8,11 +8,19 @@ import { ImageCatalog } from './image';
 import { registerJob } from './job-registry';
 import { BEFORE_WRAPPER, DELIVERY_FAILED, NOTIFIER_SCRIPT, STATUS_DIR, WORK_WRAPPER } from './job-scripts';
 import { Schedule } from './schedule';
-import { ScheduledJobOptions } from './scheduled-job-options';
+import { BasicAuthCredentials, ScheduledJobOptions } from './scheduled-job-options';
+import { SecretKeyRef } from './secret-ref';
 import { restrictedContainerSecurity } from './security';
 
-/** Where a job reports to, beyond the failure webhook, and what else its pod runs. */
+/** Where a job reports to and what else its pod runs. */
 export interface JobReporting {
+  /**
+   * Webhook that gets the work's own report (`message.json`) or, without one, a failure message;
+   * a job that writes no report of its own is thus heard from only when it fails.
+   */
+  readonly webhook?: SecretKeyRef;
+  /** Basic-auth credentials of the Pushgateway. */
+  readonly pushgatewayCredentials?: BasicAuthCredentials;
   /** Pushgateway base URL, e.g. `http://pushgateway.monitoring:9091`. */
   readonly pushgatewayUrl?: string;
   /** Grouping key path after `/metrics/job/`, e.g. `pgrel_restore_test/source/app-db`. */
@@ -71,7 +79,7 @@ export function scheduledJob(
   });
   if (kind) registerJob(job, kind);
   const security = restrictedContainerSecurity(runAsUser);
-  const needsReporter = options.failureWebhook || reporting.pushgatewayUrl || reporting.before || reporting.after;
+  const needsReporter = reporting.webhook || reporting.pushgatewayUrl || reporting.before || reporting.after;
   if (!needsReporter) {
     job.addContainer({ ...work, securityContext: security });
     return job;
@@ -120,7 +128,9 @@ export function scheduledJob(
     const mounts = [...(after.volumeMounts ?? []), { path: STATUS_DIR, volume: status, readOnly: true }];
     job.addContainer({ ...after, securityContext: security, volumeMounts: mounts });
   }
-  options.failureWebhook?.addToEnv(notifier, 'WEBHOOK_URL');
+  reporting.webhook?.addToEnv(notifier, 'WEBHOOK_URL');
+  reporting.pushgatewayCredentials?.username.addToEnv(notifier, 'PUSHGATEWAY_USERNAME');
+  reporting.pushgatewayCredentials?.password.addToEnv(notifier, 'PUSHGATEWAY_PASSWORD');
   if (reporting.pushgatewayUrl) {
     notifier.env.addVariable('PUSHGATEWAY_URL', kplus.EnvValue.fromValue(reporting.pushgatewayUrl.replace(/\/$/, '')));
     notifier.env.addVariable('PUSH_JOB', kplus.EnvValue.fromValue(reporting.pushJob ?? 'pgrel_job'));

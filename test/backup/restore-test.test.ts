@@ -94,4 +94,33 @@ describe('RestoreTest', () => {
     expect(RestoreCheck.tableExists('Orders')._bash.join('\n')).toContain('q \'SELECT to_regclass(\'\\\'\'"Orders"\'\\\'\') IS NOT NULL\'');
     expect(RestoreCheck.freshness('shop.Orders', 'At', Duration.hours(1))._bash.join('\n')).toContain('max("At")::text, \'\\\'\'none\'\\\'\') FROM "shop"."Orders"');
   });
+
+  test('#11.8 a restore test reports through reportWebhook: it has no failureWebhook prop that would get success reports', () => {
+    const { chart, settings, ref } = backupChart();
+    const hook = ref('hook', 'url');
+    // @ts-expect-error failureWebhook belongs to backups and dumps, which report only failures
+    new RestoreTest(chart, 'T', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], failureWebhook: hook });
+    new RestoreTest(chart, 'U', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], reportWebhook: hook });
+    const notifier = synthValidated(chart).filter((m) => m.kind === 'CronJob').map((m) => m.spec.jobTemplate.spec.template.spec.containers[0]);
+    expect(notifier.map((c) => c.name)).toEqual(['restore-test', 'notify']);
+    expect(notifier[1].env).toContainEqual({ name: 'WEBHOOK_URL', valueFrom: { secretKeyRef: { name: 'hook', key: 'url' } } });
+  });
+
+  test('#11.9 credentials in pushgatewayUrl are refused without repeating them; pushgatewayCredentials come from Secrets', () => {
+    const { chart, settings, ref } = backupChart();
+    const source = RestoreSource.pgBackRest(settings);
+    expect(() => new RestoreTest(chart, 'T', { source, checks: [RestoreCheck.integrity()], pushgatewayUrl: 'http://pusher:s3cret@pushgateway:9091' }))
+      .toThrow('[test/T] pushgatewayUrl: got "http://<credentials>@pushgateway:9091"; no credentials in a URL (they would be in the YAML): give them from a Secret (e.g. pushgatewayCredentials)');
+    new RestoreTest(chart, 'U', {
+      source,
+      checks: [RestoreCheck.integrity()],
+      pushgatewayUrl: 'https://pushgateway.monitoring:9091',
+      pushgatewayCredentials: { username: ref('pushgateway-auth', 'username'), password: ref('pushgateway-auth', 'password') },
+    });
+    const manifests = synthValidated(chart);
+    const env = manifests.find((m) => m.kind === 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'PUSHGATEWAY_USERNAME', valueFrom: { secretKeyRef: { name: 'pushgateway-auth', key: 'username' } } });
+    expect(env).toContainEqual({ name: 'PUSHGATEWAY_PASSWORD', valueFrom: { secretKeyRef: { name: 'pushgateway-auth', key: 'password' } } });
+    expect(JSON.stringify(manifests)).not.toContain('s3cret');
+  });
 });

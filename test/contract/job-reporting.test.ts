@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
 import * as path from 'path';
 import { RestoreCheck } from '../../src';
 import { httpGet } from './harness/http';
@@ -178,5 +180,48 @@ describe('#10.15 restore-test reporting under failure injection', () => {
     const r = await pod('empty exit-code file', { fakes: { initdb: 'kill -KILL "$PPID"; sleep 5' }, exitCodeFile: '' });
     expect(r.reporterExit).toBe(127);
     expect(r.reports).toEqual(['Restore test of shop ended without an exit code (killed, or out of memory) (pod shop-restore-test-9)']);
+  });
+
+  test('#11.9 Pushgateway credentials and the webhook URL reach curl from the environment, never on a command line', async () => {
+    // A Pushgateway stand-in that keeps the Authorization header, and a curl that notes its argv.
+    const seen: string[] = [];
+    const gateway = http.createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = path.join(work.path, 'auth');
+      const bin = path.join(dir, 'bin');
+      run('/bin/mkdir', ['-p', bin]);
+      writeServiceFile(path.join(dir, 'exit-code'), '0\n');
+      writeServiceFile(path.join(dir, 'metrics.prom'), 'pgrel_restore_test_success 1\n');
+      writeServiceFile(path.join(dir, 'message.json'), '{"text":"ok"}\n');
+      const argvLog = path.join(dir, 'argv.log');
+      writeServiceFile(path.join(bin, 'curl'), `#!/bin/sh\necho "$*" >> '${argvLog}'\nexec /usr/bin/curl "$@"\n`, 0o755);
+      const password = 'p "w" \\ :x$(id)';
+      const reporter = startService('reporter', '/bin/sh', ['-c', NOTIFIER_SCRIPT], {
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          JOB_STATUS_FILE: path.join(dir, 'exit-code'),
+          JOB_DESCRIPTION: 'Restore test of shop',
+          POD_NAME: 'p',
+          WEBHOOK_URL: `${receiver.url}?token=webhook-secret`,
+          PUSHGATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+          PUSH_JOB,
+          PUSHGATEWAY_USERNAME: 'pusher',
+          PUSHGATEWAY_PASSWORD: password,
+        },
+      });
+      expect(await reporter.exited).toBe(0);
+      expect(seen).toEqual([`Basic ${Buffer.from(`pusher:${password}`).toString('base64')}`]);
+      const argv = fs.readFileSync(argvLog, 'utf8');
+      expect(argv).toContain('--data-binary');
+      expect(argv).not.toContain('webhook-secret');
+      expect(argv).not.toContain('pusher');
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
   });
 });
