@@ -5,6 +5,7 @@ export * from './core/secret-ref';
 export * from './core/image';
 export * from './core/schema-validation';
 export * from './core/warnings';
+export * from './core/secret-rotation';
 export * from './pooling';
 export * from './backup';
 export * from './core/scheduled-job-options';

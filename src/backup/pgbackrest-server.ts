@@ -11,6 +11,7 @@ import { checkAbsolutePath, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { SecretRotation } from '../core/secret-rotation';
 import { restrictedContainerSecurity } from '../core/security';
 
 /** Props of `PgBackRestServerSidecar`. */
@@ -53,6 +54,12 @@ export interface PgBackRestServerSidecarProps {
    * @default - none
    */
   readonly repositoryVolume?: kplus.Volume;
+  /**
+   * Bump this whenever you rotate a Secret the pod reads (repository keys, cipher passphrase, TLS):
+   * the pod template changes and the database pods roll onto the new values.
+   * @default - no revision: rotating a Secret does not roll the pods (see `SecretRotation`)
+   */
+  readonly secretRevision?: string;
   /** @default ImageCatalog.PGBACKREST */
   readonly image?: ContainerImage;
   /** @default 8432 */
@@ -133,6 +140,7 @@ export class PgBackRestServerSidecar extends Construct {
       tlsServer: { address: '*', port, ...tls, clientCommonNames: props.clientCommonNames ?? ['pgbackrest-backup'] },
     });
     this.configMap.addData('pgbackrest.conf', text);
+    SecretRotation._fromProp(this, props.workload, props.secretRevision);
     annotateConfigHash(props.workload.podMetadata, () => [text]);
     this.node.addValidation({ validate: () => this.socketShared() });
   }

@@ -1,0 +1,36 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { PgBackRestServerSidecar, SecretRotation } from '../../src';
+import { backupChart } from '../backup/fixtures';
+import { synthValidated } from '../helpers/synth';
+
+/** The database StatefulSet with the pgBackRest sidecar, at a given secret revision. */
+function podTemplate(secretRevision?: string) {
+  const { chart, settings, serverTls } = backupChart();
+  const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'Data', kplus.PersistentVolumeClaim.fromClaimName(chart, 'DataClaim', 'pgdata'));
+  const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, volumeMounts: [{ path: '/data', volume: data }] }] });
+  const server = new PgBackRestServerSidecar(chart, 'Server', { workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls, secretRevision });
+  server.configureDatabaseContainer(db.containers[0]);
+  return synthValidated(chart).find((m) => m.kind === 'StatefulSet').spec.template;
+}
+
+describe('#11.10 rotating a Secret can roll the pods', () => {
+  test('a new secretRevision changes the pod template; the same one leaves it byte-identical', () => {
+    const r1 = podTemplate('2026-11-25');
+    expect(r1.metadata.annotations['pg-reliability.cdk8s.io/secret-revision']).toBe('2026-11-25');
+    expect(podTemplate('2026-11-25')).toEqual(r1);
+    expect(podTemplate('2026-12-01')).not.toEqual(r1);
+    // Without a revision, nothing in the template depends on the Secrets' content.
+    expect(podTemplate().metadata.annotations).not.toHaveProperty(['pg-reliability.cdk8s.io/secret-revision']);
+  });
+
+  test('SecretRotation works on any workload and refuses two different revisions or a bad one', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'Web', { containers: [{ image: 'docker.io/library/nginx:1.27' }] });
+    SecretRotation.rollOnRevision(web, 'r7');
+    SecretRotation.rollOnRevision(web, 'r7');
+    expect(() => SecretRotation.rollOnRevision(web, 'r8')).toThrow('[test/Web] secretRevision: got "r8"; the pods already carry secret revision "r7"');
+    expect(() => SecretRotation.rollOnRevision(web, 'has space')).toThrow('[test/Web] secretRevision: got "has space"; a short revision');
+    expect(synthValidated(chart)[0].spec.template.metadata.annotations).toMatchObject({ 'pg-reliability.cdk8s.io/secret-revision': 'r7' });
+  });
+});
