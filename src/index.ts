@@ -6,6 +6,7 @@ export * from './core/image';
 export * from './core/schema-validation';
 export * from './core/warnings';
 export * from './core/secret-rotation';
+export * from './core/network-policy';
 export * from './pooling';
 export * from './backup';
 export * from './core/scheduled-job-options';

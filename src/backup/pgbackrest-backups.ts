@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
-import { mountTls, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
+import { mountTls, PGBACKREST_CLIENT_LABEL, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
 import { checkInteger, checkText } from '../core/checks';
@@ -99,6 +99,7 @@ export class PgBackRestBackups extends Construct {
         command: ['/bin/sh', '-c', `pgbackrest ${config} ${stanza} stanza-create && exec pgbackrest ${config} ${stanza} --type=${type} backup`],
         resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       }, `pgBackRest ${type} backup of stanza ${props.settings.stanza}`, user, { webhook: props.failureWebhook }, `backup-${type}`);
+      job.podMetadata.addLabel(PGBACKREST_CLIENT_LABEL, 'true');
       const work = workContainer(job, 'backup');
       wirePgBackRest(child, work, props.settings, this.configMap, props.repositoryVolume);
       const tls = mountTls(child, work, props.tls);

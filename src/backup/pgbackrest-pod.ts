@@ -18,6 +18,9 @@ export const PGBACKREST_PATHS = {
   postgresSocket: '/var/run/postgresql',
 } as const;
 
+/** Pod label of the jobs that may reach a database's pgBackRest TLS server (its NetworkPolicy admits them). */
+export const PGBACKREST_CLIENT_LABEL = 'pg-reliability.cdk8s.io/pgbackrest-client';
+
 /** The pod-side placement shared by every pgBackRest config the library renders. */
 export function podPlacement(settings: PgBackRestSettings): Omit<PgBackRestPlacement, 'pg'> {
   return {

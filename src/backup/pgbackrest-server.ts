@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
-import { mountTls, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
+import { mountTls, PGBACKREST_CLIENT_LABEL, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
 import { RecoverySetting } from './recovery-target';
@@ -11,6 +11,7 @@ import { checkAbsolutePath, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { NetworkPeer, ingressPolicy } from '../core/network-policy';
 import { SecretRotation } from '../core/secret-rotation';
 import { restrictedContainerSecurity } from '../core/security';
 
@@ -54,6 +55,20 @@ export interface PgBackRestServerSidecarProps {
    * @default - none
    */
   readonly repositoryVolume?: kplus.Volume;
+  /**
+   * Put a NetworkPolicy on the database pods: the pgBackRest port admits only backup jobs (pods
+   * labelled `pg-reliability.cdk8s.io/pgbackrest-client: "true"`, as `PgBackRestBackups` labels
+   * them), and every other port the pod's containers declare admits `databaseClients`. A policy
+   * selects whole pods, so undeclared ports are closed. If you manage the database pods'
+   * NetworkPolicies yourself, turn this off and allow the pgBackRest port from those pods.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may reach the database pods' other declared ports (PostgreSQL, metrics) under that policy.
+   * @default - anyone, as without a policy
+   */
+  readonly databaseClients?: NetworkPeer[];
   /**
    * Bump this whenever you rotate a Secret the pod reads (repository keys, cipher passphrase, TLS):
    * the pod template changes and the database pods roll onto the new values.
@@ -141,6 +156,14 @@ export class PgBackRestServerSidecar extends Construct {
     });
     this.configMap.addData('pgbackrest.conf', text);
     SecretRotation._fromProp(this, props.workload, props.secretRevision);
+    if (props.networkPolicy ?? true) {
+      // Read at synth: the pod's other containers may be added after this sidecar.
+      const otherPorts = () => props.workload.containers.flatMap((c) => c.ports.map((p) => p.number)).filter((p) => p !== port);
+      ingressPolicy(this, 'NetworkPolicy', props.workload.matchLabels, [
+        { ports: () => [port], from: [NetworkPeer.pods({ [PGBACKREST_CLIENT_LABEL]: 'true' })] },
+        { ports: otherPorts, from: props.databaseClients },
+      ]);
+    }
     annotateConfigHash(props.workload.podMetadata, () => [text]);
     this.node.addValidation({ validate: () => this.socketShared() });
   }

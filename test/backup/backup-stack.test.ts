@@ -1,10 +1,10 @@
 import { Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
-import { BackupRepository, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, Schedule, SecretKeyRef } from '../../src';
+import { BackupRepository, FullRetention, NetworkPeer, PgBackRestBackups, PgBackRestServerSidecar, Schedule, SecretKeyRef } from '../../src';
+import { WORK_WRAPPER } from '../../src/core/job-scripts';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
-import { WORK_WRAPPER } from '../../src/core/job-scripts';
 
 // Real secret values exist in the program (in a chart the user keeps elsewhere) ...
 const VALUES = {
@@ -160,5 +160,40 @@ describe('a synthesized backup stack', () => {
       dataDirectory: '/data',
       tls: clientTls,
     })).toThrow('[test/B/Full] repositoryVolume: got undefined; a posix repository lives on a volume');
+  });
+});
+
+describe('#11.18 the pgBackRest TLS server is reachable only from the backup jobs', () => {
+  test('a NetworkPolicy on the database pods: port 8432 from pods labelled as pgBackRest clients, PostgreSQL from anyone', () => {
+    const { chart } = stack();
+    const manifests = synthValidated(chart);
+    const policy = manifests.find((m) => m.kind === 'NetworkPolicy');
+    const db = manifests.find((m) => m.kind === 'StatefulSet');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: db.spec.selector.matchLabels });
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toEqual([
+      { ports: [{ protocol: 'TCP', port: 8432 }], from: [{ podSelector: { matchLabels: { 'pg-reliability.cdk8s.io/pgbackrest-client': 'true' } } }] },
+      { ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+    // Every backup job carries the label the policy admits; nothing else does.
+    const labelled = manifests.filter((m) => JSON.stringify(m.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}).includes('pgbackrest-client'));
+    expect(labelled.map((m) => m.kind)).toEqual(['CronJob', 'CronJob', 'CronJob']);
+  });
+
+  test('databaseClients narrows PostgreSQL; networkPolicy: false leaves the pods to your own policies', () => {
+    const { chart, settings, serverTls } = backupChart();
+    const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'Data', kplus.PersistentVolumeClaim.fromClaimName(chart, 'DataClaim', 'pgdata'));
+    const make = (id: string, props: object) => {
+      const db = new kplus.StatefulSet(chart, `${id}Db`, { containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, volumeMounts: [{ path: '/data', volume: data }] }] });
+      new PgBackRestServerSidecar(chart, id, { workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls, ...props }).configureDatabaseContainer(db.containers[0]);
+    };
+    make('Narrow', { databaseClients: [NetworkPeer.pods({ app: 'web' }), NetworkPeer.namespace('monitoring')] });
+    make('Off', { networkPolicy: false });
+    const policies = synthValidated(chart).filter((m) => m.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(1);
+    expect(policies[0].spec.ingress[1]).toEqual({
+      ports: [{ protocol: 'TCP', port: 5432 }],
+      from: [{ podSelector: { matchLabels: { app: 'web' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+    });
   });
 });
