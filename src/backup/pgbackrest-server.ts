@@ -11,7 +11,8 @@ import { checkAbsolutePath, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
-import { NetworkPeer, ingressPolicy } from '../core/network-policy';
+import { ingressPolicy } from '../core/ingress-policy';
+import { NetworkPeer } from '../core/network-policy';
 import { SecretRotation } from '../core/secret-rotation';
 import { restrictedContainerSecurity } from '../core/security';
 
