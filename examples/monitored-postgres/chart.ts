@@ -18,7 +18,10 @@ export class MonitoredPostgresChart extends Chart {
     const alerts = new PostgresAlerts(this, 'Alerts', {
       labels: { team: 'platform' },
       families: [
-        ...AlertFamily.all(),
+        ...AlertFamily.all().filter((family) => family.name !== 'backups'),
+        // This database is backed up by CronJobs made outside this app: name them. (Backups made
+        // by the library in the same app are found by their exact names without patterns.)
+        AlertFamily.backups({ fullCronJobPattern: 'myapp-db-backup-full', incrementalCronJobPattern: 'myapp-db-backup-incr' }),
         AlertFamily.storage({ sizeLimit: Size.gibibytes(400), horizon: Duration.days(14) }),
       ],
     });

@@ -14,6 +14,55 @@ export interface AlertCase {
 
 const one = (labels: Record<string, string>) => [labels];
 
+/**
+ * kube-state-metrics series of one CronJob run as a Job (`<cronjob>-<minutes>`): owner, start time
+ * and the Failed condition, present from `from` (a sample index) on.
+ * @see https://github.com/kubernetes/kube-state-metrics/blob/main/docs/metrics/workload/job-metrics.md
+ */
+export function jobRun(cronJob: string, minute: number, failed: boolean, from: number, samples: number, namespace = 'db'): Record<string, string> {
+  const job = `job_name="${cronJob}-${minute}",namespace="${namespace}"`;
+  const present = (value: string) => `${from > 0 ? `_x${from - 1} ` : ''}${value}x${samples - from}`;
+  return {
+    [`kube_job_owner{${job},owner_kind="CronJob",owner_name="${cronJob}",owner_is_controller="true"}`]: present('1'),
+    [`kube_job_status_start_time{${job}}`]: present(String(minute * 60)),
+    [`kube_job_failed{${job},condition="true"}`]: present(failed ? '1' : '0'),
+  };
+}
+
+/** The CronJob's last success: absent before sample `from`, then the completion time `seconds`. */
+export function lastSuccess(cronJob: string, seconds: number, from: number, samples: number, namespace = 'db'): Record<string, string> {
+  return { [`kube_cronjob_status_last_successful_time{cronjob="${cronJob}",namespace="${namespace}"}`]: `${from > 0 ? `_x${from - 1} ` : ''}${seconds}x${samples - from}` };
+}
+
+/** Fires when the CronJob's newest run failed after its last success; silent when it succeeded last. */
+function lastRunFailed(alert: string, cronJob: string, severity: string): AlertCase {
+  return {
+    alert,
+    evalTime: '20m',
+    // Succeeded at minute 2, failed at minute 10.
+    firing: { series: { ...jobRun(cronJob, 1, false, 1, 30), ...lastSuccess(cronJob, 120, 2, 30), ...jobRun(cronJob, 10, true, 10, 30) }, labels: one({ cronjob: cronJob, namespace: 'db', severity }) },
+    // A Job that failed and is not owned by a selected CronJob does not page the database team.
+    silent: { series: { ...jobRun('nightly-report', 10, true, 10, 30) } },
+  };
+}
+
+/** Fires when the last success is older than the threshold; silent while successes keep coming. */
+function tooOld(alert: string, cronJob: string, severity: string, evalTime: string, samples: number): AlertCase[] {
+  const created = { [`kube_cronjob_created{cronjob="${cronJob}",namespace="db"}`]: `0x${samples}` };
+  return [{
+    alert,
+    evalTime,
+    firing: { series: { ...created, [`kube_cronjob_status_last_successful_time{cronjob="${cronJob}",namespace="db"}`]: `0x${samples}` }, labels: one({ cronjob: cronJob, namespace: 'db', severity }) },
+    silent: { series: { ...created, [`kube_cronjob_status_last_successful_time{cronjob="${cronJob}",namespace="db"}`]: `0+60x${samples}` } },
+  }, {
+    // Never succeeded since it was created: counted from creation.
+    alert,
+    evalTime,
+    firing: { series: created, labels: one({ cronjob: cronJob, namespace: 'db', severity }) },
+    silent: { series: { [`kube_cronjob_created{cronjob="${cronJob}",namespace="db"}`]: `0+60x${samples}` } },
+  }];
+}
+
 export const EXPORTER_CASES: AlertCase[] = [
   {
     alert: 'PostgresInstanceDown',
@@ -108,25 +157,11 @@ export const EXPORTER_CASES: AlertCase[] = [
     silent: { series: { 'pg_lock_waits_waiting{instance="db-0"}': '2x10' } },
   },
   // Samples every minute: with `for`, a series must not go stale between evaluations.
-  {
-    alert: 'PostgresFullBackupTooOld',
-    evalTime: '9d',
-    firing: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-full-c1a2"}': '0x13000' }, labels: one({ cronjob: 'app-backups-full-c1a2', severity: 'critical' }) },
-    silent: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-full-c1a2"}': '0+60x13000' } },
-  },
-  {
-    alert: 'PostgresIncrementalBackupTooOld',
-    evalTime: '3d',
-    firing: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-incr-c1a2"}': '0x4400' }, labels: one({ cronjob: 'app-backups-incr-c1a2', severity: 'warning' }) },
-    silent: { series: { 'kube_cronjob_status_last_successful_time{cronjob="app-backups-incr-c1a2"}': '0+60x4400' } },
-  },
-  {
-    alert: 'PostgresBackupJobFailed',
-    evalTime: '1m',
-    firing: { series: { 'kube_job_status_failed{job_name="app-backups-incr-c1a2-2904"}': '1x3' }, labels: one({ job_name: 'app-backups-incr-c1a2-2904', severity: 'warning' }) },
-    // A failed Job that is not a backup does not page the database team.
-    silent: { series: { 'kube_job_status_failed{job_name="nightly-report-2904"}': '1x3' } },
-  },
+  ...tooOld('PostgresFullBackupTooOld', 'app-backups-full-c1a2', 'critical', '9d', 13000),
+  ...tooOld('PostgresDifferentialBackupTooOld', 'app-backups-differential-c1a2', 'warning', '9d', 13000),
+  ...tooOld('PostgresIncrementalBackupTooOld', 'app-backups-incremental-c1a2', 'warning', '3d', 4400),
+  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '3d', 4400),
+  lastRunFailed('PostgresBackupJobFailed', 'app-backups-incremental-c1a2', 'warning'),
   {
     alert: 'PostgresWalArchivingFailing',
     evalTime: '20m',
@@ -153,6 +188,7 @@ export const EXPORTER_CASES: AlertCase[] = [
     firing: { series: { 'up{job="pushgateway"}': '1x216' }, labels: one({ severity: 'critical' }) },
     silent: { series: { 'pgrel_restore_test_success{source="app-db"}': '0x216' } },
   },
+  lastRunFailed('PostgresRestoreTestJobFailed', 'app-restoretest-c1a2', 'critical'),
   {
     alert: 'PostgresRestoreTestSloBreached',
     interval: '1d',
@@ -259,6 +295,8 @@ export const CNPG_CASES: AlertCase[] = [
     firing: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '0x13000' }, labels: one({ cluster: 'a', severity: 'critical' }) },
     silent: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '0+60x13000' } },
   },
+  lastRunFailed('PostgresBackupJobFailed', 'app-nightlydump-c1a2', 'warning'),
+  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '3d', 4400),
   {
     alert: 'PostgresBackupFailed',
     evalTime: '10m',

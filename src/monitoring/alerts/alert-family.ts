@@ -1,11 +1,15 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { AlertRule, MetricSource } from './alert-rule';
+import { IConstruct } from 'constructs';
+import { AlertRule, MetricSource, checkRule } from './alert-rule';
 import { connectionRules, queryRules } from './families/activity';
 import { availabilityRules, replicationRules } from './families/availability';
 import { backupRules, restoreTestRules } from './families/backups';
+import { AlertContext } from './families/cronjobs';
 import { maintenanceRules, storageRules } from './families/maintenance';
 import { poolingRules } from './families/pooling';
+import { labelNameProblem, re2Problem } from './promql';
 import { propError } from '../../core/errors';
+import { libraryCronJobs } from '../../core/job-registry';
 
 /** Options shared by families that can read either postgres_exporter or CloudNativePG metrics. */
 export interface SourceOptions {
@@ -53,16 +57,46 @@ export interface StorageAlertOptions {
   readonly horizon?: Duration;
 }
 
+/**
+ * Which CronJobs the backup alerts watch. By default exactly the CronJobs this library creates in
+ * the same app (`PgBackRestBackups`, `PgDumpBackup`), selected by their synthesized names: a
+ * pattern is an override for CronJobs made elsewhere. A kind with neither gets no rule (a rule
+ * that can match nothing would look like coverage and give none).
+ */
 export interface BackupAlertOptions extends SourceOptions {
-  /** Regex of the full-backup CronJob names (kube-state-metrics). @default ".*-full-.*" */
+  /**
+   * RE2 regex of full-backup CronJob names (kube-state-metrics' `cronjob` label), matched whole.
+   * @default - the app's `PgBackRestBackups` full-backup CronJobs
+   */
   readonly fullCronJobPattern?: string;
-  /** @default ".*-incr-.*" */
+  /**
+   * RE2 regex of differential-backup CronJob names.
+   * @default - the app's `PgBackRestBackups` differential-backup CronJobs
+   */
+  readonly differentialCronJobPattern?: string;
+  /**
+   * RE2 regex of incremental-backup CronJob names.
+   * @default - the app's `PgBackRestBackups` incremental-backup CronJobs
+   */
   readonly incrementalCronJobPattern?: string;
+  /**
+   * RE2 regex of pg_dump CronJob names.
+   * @default - the app's `PgDumpBackup` CronJobs
+   */
+  readonly dumpCronJobPattern?: string;
   /** @default Duration.days(8) */
   readonly fullMaxAge?: Duration;
+  /** @default Duration.days(8) */
+  readonly differentialMaxAge?: Duration;
   /** @default Duration.days(2) */
   readonly incrementalMaxAge?: Duration;
-  /** Regex of backup Job names whose failure alerts. @default ".*-(full|diff|incr)-.*" */
+  /** @default Duration.days(2) */
+  readonly dumpMaxAge?: Duration;
+  /**
+   * RE2 regex of backup Job names (not CronJob names) whose failure alerts; replaces the CronJob
+   * selection of `PostgresBackupJobFailed`. Jobs must still be owned by a CronJob.
+   * @default - the Jobs of the CronJobs selected above
+   */
   readonly jobPattern?: string;
 }
 
@@ -73,6 +107,11 @@ export interface RestoreTestAlertOptions {
   readonly slo?: number;
   /** @default Duration.days(90) */
   readonly sloWindow?: Duration;
+  /**
+   * RE2 regex of restore-test CronJob names whose failed Jobs alert (`PostgresRestoreTestJobFailed`).
+   * @default - the app's `RestoreTest` and `CnpgRestoreTest` CronJobs
+   */
+  readonly cronJobPattern?: string;
 }
 
 export interface MaintenanceAlertOptions {
@@ -93,12 +132,14 @@ export interface PoolingAlertOptions {
 export class AlertFamily {
   /** Instance down, no primary, split-brain (counted per cluster). */
   public static availability(options: SourceOptions = {}): AlertFamily {
-    return new AlertFamily('availability', availabilityRules(options));
+    sourceOptions('availability', options);
+    return new AlertFamily('availability', () => availabilityRules(options));
   }
 
   /** Replication lag (time and bytes), a standby not streaming, inactive slots. */
   public static replication(options: ReplicationAlertOptions = {}): AlertFamily {
-    return new AlertFamily('replication', replicationRules(options));
+    sourceOptions('replication', options);
+    return new AlertFamily('replication', () => replicationRules(options));
   }
 
   /** Connections above 80% and 95% of max_connections minus reserved. */
@@ -108,13 +149,14 @@ export class AlertFamily {
     ratio('connections.warningRatio', warning);
     ratio('connections.criticalRatio', critical);
     if (warning >= critical) throw propError('AlertFamily', 'connections.warningRatio', warning, `must be below criticalRatio (${critical})`);
-    return new AlertFamily('connections', connectionRules({ ...options, warningRatio: warning, criticalRatio: critical }));
+    sourceOptions('connections', options);
+    return new AlertFamily('connections', () => connectionRules({ ...options, warningRatio: warning, criticalRatio: critical }));
   }
 
   /** Long-running queries and transactions, idle in transaction, lock waits. */
   public static queries(options: QueryAlertOptions = {}): AlertFamily {
     count('queries.maxLockWaiters', options.maxLockWaiters);
-    return new AlertFamily('queries', queryRules(options));
+    return new AlertFamily('queries', () => queryRules(options));
   }
 
   /** Database growth projected with predict_linear: the limit reached within the horizon. */
@@ -122,19 +164,29 @@ export class AlertFamily {
     if (!options?.sizeLimit || options.sizeLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) <= 0) {
       throw propError('AlertFamily', 'storage.sizeLimit', options?.sizeLimit, 'a positive Size, e.g. Size.gibibytes(80)');
     }
-    return new AlertFamily('storage', storageRules(options));
+    return new AlertFamily('storage', () => storageRules(options));
   }
 
-  /** Age of the last full and incremental backups, failed backup jobs, WAL archiving failing. */
+  /**
+   * Age of the last full, differential and incremental backups and dumps, a backup CronJob whose
+   * last run failed, WAL archiving failing. Selects the app's own backup CronJobs at synth.
+   */
   public static backups(options: BackupAlertOptions = {}): AlertFamily {
-    for (const prop of ['fullCronJobPattern', 'incrementalCronJobPattern', 'jobPattern'] as const) regex(`backups.${prop}`, options[prop]);
-    return new AlertFamily('backups', backupRules(options));
+    sourceOptions('backups', options);
+    for (const prop of ['fullCronJobPattern', 'differentialCronJobPattern', 'incrementalCronJobPattern', 'dumpCronJobPattern', 'jobPattern'] as const) {
+      regex(`backups.${prop}`, options[prop]);
+    }
+    return new AlertFamily('backups', (ctx) => backupRules(options, ctx));
   }
 
-  /** A failed restore test, no successful one within the window, and the success-rate SLO. */
+  /**
+   * A failed restore test, no successful one within the window, the success-rate SLO, and a
+   * restore-test CronJob whose last run failed (the app's own, selected at synth).
+   */
   public static restoreTests(options: RestoreTestAlertOptions = {}): AlertFamily {
     if (options.slo !== undefined) ratio('restoreTests.slo', options.slo);
-    return new AlertFamily('restore-tests', restoreTestRules(options));
+    regex('restoreTests.cronJobPattern', options.cronJobPattern);
+    return new AlertFamily('restore-tests', (ctx) => restoreTestRules(options, ctx));
   }
 
   /** Transaction ID wraparound, deadlocks, dead tuples. */
@@ -144,13 +196,13 @@ export class AlertFamily {
       throw propError('AlertFamily', 'maintenance.maxXidAge', xid, 'an integer from 1000000 to 2000000000 (wraparound is at about 2.1 billion)');
     }
     if (options.maxDeadTupleRatio !== undefined) ratio('maintenance.maxDeadTupleRatio', options.maxDeadTupleRatio);
-    return new AlertFamily('maintenance', maintenanceRules(options));
+    return new AlertFamily('maintenance', () => maintenanceRules(options));
   }
 
   /** PgBouncer clients waiting for a server connection, and how long. */
   public static pooling(options: PoolingAlertOptions = {}): AlertFamily {
     count('pooling.maxWaitingClients', options.maxWaitingClients);
-    return new AlertFamily('pooling', poolingRules(options));
+    return new AlertFamily('pooling', () => poolingRules(options));
   }
 
   /** Every family with defaults (storage needs a size limit, so it is left out). */
@@ -164,14 +216,35 @@ export class AlertFamily {
   /** A family of your own rules. */
   public static custom(name: string, rules: AlertRule[]): AlertFamily {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw propError('AlertFamily', 'custom.name', name, 'lower-case words joined by "-"');
-    return new AlertFamily(name, rules);
+    rules.forEach((rule, i) => checkRule(`AlertFamily.custom(${name}).rules[${i}]`, rule));
+    const copy = [...rules];
+    return new AlertFamily(name, () => copy);
   }
 
   private constructor(
     /** Family name; the rule group is `postgresql.<name>`. */
     public readonly name: string,
-    public readonly rules: AlertRule[],
+    private readonly build: (ctx: AlertContext) => AlertRule[],
   ) {}
+
+  /**
+   * The family's rules as rendered in the app of `scope`: rules about the library's CronJobs
+   * select exactly the CronJobs of that app, and are left out when it has none of their kind.
+   */
+  public rulesIn(scope: IConstruct): AlertRule[] {
+    return this.build({ cronJobs: libraryCronJobs(scope) });
+  }
+
+  /** @internal */
+  public _render(ctx: AlertContext): AlertRule[] {
+    return this.build(ctx);
+  }
+}
+
+function sourceOptions(family: string, options: SourceOptions): void {
+  if (options.clusterLabel === undefined) return;
+  const problem = labelNameProblem(options.clusterLabel);
+  if (problem) throw propError('AlertFamily', `${family}.clusterLabel`, options.clusterLabel, problem);
 }
 
 function ratio(prop: string, value: number): void {
@@ -182,12 +255,9 @@ function count(prop: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw propError('AlertFamily', prop, value, 'an integer of at least 1');
 }
 
+/** A user's pattern: RE2 as Prometheus compiles it; quotes and backslashes are escaped when rendered. */
 function regex(prop: string, value: string | undefined): void {
   if (value === undefined) return;
-  try {
-    new RegExp(value);
-  } catch {
-    throw propError('AlertFamily', prop, value, 'a valid regular expression');
-  }
-  if (value.includes('"')) throw propError('AlertFamily', prop, value, 'no double quotes (it goes into a PromQL string)');
+  const problem = re2Problem(value);
+  if (problem) throw propError('AlertFamily', prop, value, problem);
 }

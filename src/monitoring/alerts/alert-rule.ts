@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { exprProblem, labelNameProblem } from './promql';
+import { propError } from '../../core/errors';
 
 /** How urgent an alert is (the `severity` label routed by Alertmanager). */
 export class Severity {
@@ -62,4 +64,19 @@ export function promDuration(duration: Duration): string {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;
+}
+
+/**
+ * Checks a rule as Prometheus would load it: its name, its PromQL, its label names and its `for`.
+ * Throws naming `where`, the field and the value.
+ */
+export function checkRule(where: string, rule: AlertRule): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule.name ?? '')) throw propError(where, 'name', rule.name, 'an alert name: letters, digits and "_"');
+  const problem = exprProblem(rule.expr);
+  if (problem) throw propError(where, `${rule.name}.expr`, rule.expr, problem);
+  for (const name of Object.keys(rule.labels ?? {})) {
+    const labelProblem = labelNameProblem(name);
+    if (labelProblem) throw propError(where, `${rule.name}.labels`, name, labelProblem);
+  }
+  if (rule.for !== undefined && !(rule.for.toSeconds({ integral: false }) >= 0)) throw propError(where, `${rule.name}.for`, rule.for.toHumanString(), 'a duration of 0 or more');
 }

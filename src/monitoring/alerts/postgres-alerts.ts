@@ -1,10 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertFamily } from './alert-family';
-import { AlertRule } from './alert-rule';
+import { AlertRule, checkRule } from './alert-rule';
+import { AlertContext } from './families/cronjobs';
+import { exprProblem, labelNameProblem } from './promql';
 import { DEFAULT_RUNBOOK_BASE, RuleGroup, ruleGroups } from './rule-groups';
 import { propError } from '../../core/errors';
+import { libraryCronJobs } from '../../core/job-registry';
 import { SchemaValidation } from '../../core/schema-validation';
+import { Warnings } from '../../core/warnings';
 
 /** Props of `PostgresAlerts`. */
 export interface PostgresAlertsProps {
@@ -20,7 +24,8 @@ export interface PostgresAlertsProps {
   readonly runbookBaseUrl?: string;
   /**
    * Labels added to every alert (e.g. `team`), and to the PrometheusRule for the Prometheus
-   * rule selector.
+   * rule selector. Names are Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`): a Kubernetes-style
+   * `app.kubernetes.io/part-of` would make every rule invalid, so it is refused.
    * @default - none
    */
   readonly labels?: { [name: string]: string };
@@ -29,13 +34,18 @@ export interface PostgresAlertsProps {
 /**
  * A PrometheusRule with the library's alert catalog: families of typed alerts, each with a
  * severity, a summary, a description and a runbook link. Add your own with `addAlert()`.
+ *
+ * Alerts about the library's CronJobs (backups, dumps, restore tests) select, at synth, exactly
+ * the CronJobs of those kinds in the whole app (every chart), by their synthesized names; a kind
+ * the app does not have gets no rule unless its family is given a pattern.
  */
 export class PostgresAlerts extends Construct {
   /** The PrometheusRule. */
   public readonly resource: ApiObject;
   private readonly families: AlertFamily[];
   private readonly custom: AlertRule[] = [];
-  private rendered?: RuleGroup[];
+  private rendered?: { key: string; groups: RuleGroup[] };
+  private warned = false;
   private readonly runbookBase: string;
   private readonly labels: Record<string, string>;
 
@@ -44,6 +54,10 @@ export class PostgresAlerts extends Construct {
     this.families = [...(props.families ?? AlertFamily.all())];
     this.runbookBase = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE;
     this.labels = props.labels ?? {};
+    for (const name of Object.keys(this.labels)) {
+      const problem = labelNameProblem(name);
+      if (problem) throw propError(this, 'labels', name, problem);
+    }
     // A plain ApiObject rather than the generated class, whose typed mapper expects `expr` as an
     // IntOrString object; the CRD schema still checks every field at synth.
     this.resource = new ApiObject(this, 'Resource', {
@@ -60,7 +74,9 @@ export class PostgresAlerts extends Construct {
   /** Adds an alert of your own to the `postgresql.custom` group. */
   public addAlert(alert: AlertRule): void {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alert.name ?? '')) throw propError(this, 'addAlert.name', alert.name, 'an alert name: letters, digits and "_"');
-    if (!alert.expr || alert.expr.trim() === '') throw propError(this, `addAlert(${alert.name}).expr`, alert.expr, 'a PromQL expression');
+    const problem = exprProblem(alert.expr);
+    if (problem) throw propError(this, `addAlert(${alert.name}).expr`, alert.expr, problem);
+    checkRule(this.node.path, alert);
     this.custom.push(alert);
     this.rendered = undefined;
   }
@@ -71,12 +87,25 @@ export class PostgresAlerts extends Construct {
   }
 
   private groups(): RuleGroup[] {
-    // Synth reads the groups several times (spec, duplicate check, schema check): render once.
-    if (!this.rendered) {
+    // Synth reads the groups several times (spec, duplicate check, schema check): render once
+    // per set of CronJobs in the app (CronJobs added later render again).
+    const ctx: AlertContext = { cronJobs: libraryCronJobs(this) };
+    const key = JSON.stringify(ctx.cronJobs);
+    if (this.rendered?.key !== key) {
       const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
-      this.rendered = ruleGroups(families, this.runbookBase, this.labels);
+      this.rendered = { key, groups: ruleGroups(this.node.path, families, ctx, this.runbookBase, this.labels) };
+      this.warnUnwatched(this.rendered.groups);
     }
-    return this.rendered;
+    return this.rendered.groups;
+  }
+
+  /** A backups family that watches no CronJob at all is most likely a mistake: say so once. */
+  private warnUnwatched(groups: RuleGroup[]): void {
+    const backups = groups.find((g) => g.name === 'postgresql.backups');
+    if (this.warned || !backups || backups.rules.some((r) => String(r.expr).includes('kube_'))) return;
+    this.warned = true;
+    Warnings.add(this, 'the backups family watches no CronJob: the app has no PgBackRestBackups or PgDumpBackup and no pattern was given, '
+      + 'so the backup-age and failed-backup alerts are left out (give AlertFamily.backups() a pattern for CronJobs made elsewhere)');
   }
 
   private duplicates(): string[] {

@@ -1,5 +1,6 @@
 import { AlertFamily } from './alert-family';
-import { AlertRule, promDuration } from './alert-rule';
+import { AlertRule, checkRule, promDuration } from './alert-rule';
+import { AlertContext } from './families/cronjobs';
 
 /** A rule group as Prometheus and prometheus-operator read it. */
 export interface RuleGroup {
@@ -15,11 +16,19 @@ export function runbookUrl(base: string, family: string, alert: string): string 
   return `${base.replace(/\/$/, '')}/${family}.md#${alert.toLowerCase()}`;
 }
 
-/** Renders families as rule groups `postgresql.<family>`, rules in the family's order. */
-export function ruleGroups(families: readonly AlertFamily[], runbookBase: string, extraLabels: Record<string, string>): RuleGroup[] {
+/**
+ * Renders families as rule groups `postgresql.<family>`, rules in the family's order, each rule
+ * checked as Prometheus would load it (`where` names the construct in errors).
+ */
+export function ruleGroups(
+  where: string, families: readonly AlertFamily[], ctx: AlertContext, runbookBase: string, extraLabels: Record<string, string>,
+): RuleGroup[] {
   return families.map((family) => ({
     name: `postgresql.${family.name}`,
-    rules: family.rules.map((rule) => renderRule(rule, runbookUrl(runbookBase, family.name, rule.name), extraLabels)),
+    rules: family._render(ctx).map((rule) => {
+      checkRule(`${where} (group postgresql.${family.name})`, rule);
+      return renderRule(rule, runbookUrl(runbookBase, family.name, rule.name), extraLabels);
+    }),
   }));
 }
 

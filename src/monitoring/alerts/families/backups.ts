@@ -1,36 +1,32 @@
 import { Duration } from 'cdk8s';
 import type { BackupAlertOptions, RestoreTestAlertOptions } from '../alert-family';
 import { AlertRule, MetricSource, Severity, promDuration } from '../alert-rule';
+import { AlertContext, anyOf, cronJobLastRunFailed, cronJobRegex, cronJobTooOld } from './cronjobs';
 
-export function backupRules(o: BackupAlertOptions): AlertRule[] {
+export function backupRules(o: BackupAlertOptions, ctx: AlertContext): AlertRule[] {
   const full = o.fullMaxAge ?? Duration.days(8);
-  const incr = o.incrementalMaxAge ?? Duration.days(2);
-  if (o.source === MetricSource.CNPG) return cnpgBackupRules(o, full);
-  const age = (pattern: string) => `time() - max by (cronjob) (kube_cronjob_status_last_successful_time{cronjob=~"${pattern}"})`;
+  const selected = {
+    full: cronJobRegex(ctx, ['backup-full'], o.fullCronJobPattern),
+    diff: cronJobRegex(ctx, ['backup-diff'], o.differentialCronJobPattern),
+    incr: cronJobRegex(ctx, ['backup-incr'], o.incrementalCronJobPattern),
+    dump: cronJobRegex(ctx, ['dump'], o.dumpCronJobPattern),
+  };
+  const jobRules = compact([
+    ...(o.source === MetricSource.CNPG ? [] : [
+      tooOld('PostgresFullBackupTooOld', selected.full, full, Severity.CRITICAL, 'full backup',
+        'recovery needs ever more WAL, and retention may soon expire the last good full.'),
+      tooOld('PostgresDifferentialBackupTooOld', selected.diff, o.differentialMaxAge ?? Duration.days(8), Severity.WARNING, 'differential backup',
+        'recovery replays more WAL on top of the last full.'),
+      tooOld('PostgresIncrementalBackupTooOld', selected.incr, o.incrementalMaxAge ?? Duration.days(2), Severity.WARNING, 'incremental backup',
+        'recovery replays more WAL on top of the last full or differential.'),
+    ]),
+    tooOld('PostgresDumpTooOld', selected.dump, o.dumpMaxAge ?? Duration.days(2), Severity.WARNING, 'pg_dump',
+      'the newest logical copy of the database is that old.'),
+    backupJobFailed(o, selected),
+  ]);
+  if (o.source === MetricSource.CNPG) return [...cnpgBackupRules(o, full), ...jobRules];
   return [
-    {
-      name: 'PostgresFullBackupTooOld',
-      expr: `${age(o.fullCronJobPattern ?? '.*-full-.*')} > ${full.toSeconds()}`,
-      for: Duration.minutes(10),
-      severity: Severity.CRITICAL,
-      summary: 'No successful full backup by {{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
-      description: `The last successful full backup is older than ${promDuration(full)}: recovery needs ever more WAL, and retention may soon expire the last good full.`,
-    },
-    {
-      name: 'PostgresIncrementalBackupTooOld',
-      expr: `${age(o.incrementalCronJobPattern ?? '.*-incr-.*')} > ${incr.toSeconds()}`,
-      for: Duration.minutes(10),
-      severity: Severity.WARNING,
-      summary: 'No successful incremental backup by {{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
-      description: `The last successful incremental backup is older than ${promDuration(incr)}.`,
-    },
-    {
-      name: 'PostgresBackupJobFailed',
-      expr: `kube_job_status_failed{job_name=~"${o.jobPattern ?? '.*-(full|diff|incr)-.*'}"} > 0`,
-      severity: Severity.WARNING,
-      summary: 'Backup job {{ $labels.job_name }} failed',
-      description: 'A scheduled backup run failed; its pod logs say why. The next scheduled run will try again.',
-    },
+    ...jobRules,
     {
       name: 'PostgresWalArchivingFailing',
       expr: 'increase(pg_archiver_failed_count[10m]) > 0',
@@ -40,6 +36,36 @@ export function backupRules(o: BackupAlertOptions): AlertRule[] {
       description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
     },
   ];
+}
+
+function tooOld(
+  name: string, regex: string | undefined, maxAge: Duration, severity: Severity, what: string, consequence: string,
+): AlertRule | undefined {
+  if (regex === undefined) return undefined;
+  return {
+    name,
+    expr: cronJobTooOld(regex, maxAge.toSeconds()),
+    for: Duration.minutes(10),
+    severity,
+    summary: `No successful ${what} by CronJob {{ $labels.cronjob }} for {{ $value | humanizeDuration }}`,
+    description: `The last successful ${what} is older than ${promDuration(maxAge)} (or the CronJob never succeeded since it was created): ${consequence}`,
+  };
+}
+
+function backupJobFailed(o: BackupAlertOptions, selected: Record<string, string | undefined>): AlertRule | undefined {
+  const cronJobs = anyOf(Object.values(selected));
+  if (cronJobs === undefined && o.jobPattern === undefined) return undefined;
+  return {
+    name: 'PostgresBackupJobFailed',
+    expr: cronJobLastRunFailed(cronJobs, o.jobPattern),
+    severity: Severity.WARNING,
+    summary: 'The last run of backup CronJob {{ $labels.cronjob }} failed',
+    description: 'The newest backup or dump Job of this CronJob failed and no run has succeeded since; its pod logs say why. The alert resolves when a later run succeeds.',
+  };
+}
+
+function compact(rules: Array<AlertRule | undefined>): AlertRule[] {
+  return rules.filter((r): r is AlertRule => r !== undefined);
 }
 
 /** CloudNativePG base backups through the barman-cloud plugin, from the plugin's own metrics. */
@@ -73,7 +99,7 @@ function cnpgBackupRules(o: BackupAlertOptions, full: Duration): AlertRule[] {
   ];
 }
 
-export function restoreTestRules(o: RestoreTestAlertOptions): AlertRule[] {
+export function restoreTestRules(o: RestoreTestAlertOptions, ctx: AlertContext): AlertRule[] {
   const maxAge = o.maxAge ?? Duration.days(8);
   const window = o.sloWindow ?? Duration.days(90);
   const slo = o.slo ?? 0.99;
@@ -109,5 +135,18 @@ export function restoreTestRules(o: RestoreTestAlertOptions): AlertRule[] {
       summary: 'Restore tests of {{ $labels.source }} pass {{ $value | humanizePercentage }} of the time',
       description: `Fewer than ${slo * 100}% of restore tests passed over ${promDuration(window)}.`,
     },
+    ...compact([restoreTestJobFailed(cronJobRegex(ctx, ['restore-test', 'cnpg-restore-test'], o.cronJobPattern))]),
   ];
+}
+
+/** Also without a Pushgateway: the restore test's Job itself failed (the test, or its report). */
+function restoreTestJobFailed(regex: string | undefined): AlertRule | undefined {
+  if (regex === undefined) return undefined;
+  return {
+    name: 'PostgresRestoreTestJobFailed',
+    expr: cronJobLastRunFailed(regex),
+    severity: Severity.CRITICAL,
+    summary: 'The last run of restore-test CronJob {{ $labels.cronjob }} failed',
+    description: 'The newest restore-test Job failed and none has succeeded since: the restore or its checks failed, or its report could not be delivered. Until a run passes, assume the backups cannot be restored.',
+  };
 }

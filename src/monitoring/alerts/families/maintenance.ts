@@ -38,7 +38,7 @@ export function maintenanceRules(o: MaintenanceAlertOptions): AlertRule[] {
       expr: `pg_table_tuples_dead > 10000 and pg_table_tuples_dead / (pg_table_tuples_live + pg_table_tuples_dead) > ${dead}`,
       for: Duration.hours(1),
       severity: Severity.WARNING,
-      summary: 'Table {{ $labels.relname }} is {{ $value | humanizePercentage }} dead tuples',
+      summary: 'Table {{ $labels.relname }} in database {{ $labels.datname }} is {{ $value | humanizePercentage }} dead tuples',
       description: 'Autovacuum is not keeping up with updates and deletes on this table: it bloats and its queries slow down.',
     },
   ];
