@@ -8,6 +8,20 @@ const label = (name: string, description: string) => ({ name, usage: ColumnUsage
 /** A WAL position that works on a primary and on a standby alike. */
 const CURRENT_LSN = 'CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END';
 
+/** Options of `ExporterQueries.topStatements`. */
+export interface TopStatementsOptions {
+  /**
+   * Also export the first 80 characters of each statement as a `query` label. Risky:
+   * pg_stat_statements replaces constants only in planned statements (SELECT, INSERT, ...);
+   * utility statements keep their literals, so `ALTER ROLE app PASSWORD '...'` would reach
+   * Prometheus, its storage and everyone who can query it. Label values of every distinct text
+   * also add series.
+   * @default false
+   * @see https://www.postgresql.org/docs/15/pgstatstatements.html
+   */
+  readonly exportQueryText?: boolean;
+}
+
 /**
  * The library's custom postgres_exporter queries. The alert catalog's postgres_exporter rules
  * are written against exactly these metric names.
@@ -141,27 +155,37 @@ export class ExporterQueries {
     };
   }
 
-  /** `pg_table_tuples_live` and `pg_table_tuples_dead` per user table (for bloat and autovacuum). */
+  /**
+   * `pg_table_tuples_live` and `pg_table_tuples_dead{datname,schemaname,relname}` per user table
+   * (for bloat and autovacuum). pg_stat_user_tables shows only the current database's tables, so
+   * this runs in every database the exporter covers (`PostgresExporterProps.databases`).
+   */
   public static tableTuples(): CustomQuery {
     return {
       name: 'pg_table_tuples',
-      sql: 'SELECT schemaname, relname, n_live_tup AS live, n_dead_tup AS dead FROM pg_stat_user_tables',
-      columns: [label('schemaname', 'Schema'), label('relname', 'Table'), gauge('live', 'Estimated live rows'), gauge('dead', 'Estimated dead rows')],
+      sql: 'SELECT current_database() AS datname, schemaname, relname, n_live_tup AS live, n_dead_tup AS dead FROM pg_stat_user_tables',
+      columns: [label('datname', 'Database'), label('schemaname', 'Schema'), label('relname', 'Table'), gauge('live', 'Estimated live rows'), gauge('dead', 'Estimated dead rows')],
+      primaryDatabaseOnly: false,
     };
   }
 
-  /** `pg_statements_top_*{queryid}`: the `limit` statements with the most total time (pg_stat_statements). */
-  public static topStatements(limit: number = 10): CustomQuery {
+  /**
+   * `pg_statements_top_*{queryid}`: the `limit` statements with the most total time
+   * (pg_stat_statements). Look a `queryid` up in `pg_stat_statements` on the server; its text is
+   * not exported unless `options.exportQueryText` says so.
+   */
+  public static topStatements(limit: number = 10, options: TopStatementsOptions = {}): CustomQuery {
+    const text = options.exportQueryText === true;
     return {
       name: 'pg_statements_top',
       sql: [
-        'SELECT queryid::text AS queryid, left(query, 80) AS query, calls, total_exec_time / 1000 AS total_seconds,',
+        `SELECT queryid::text AS queryid,${text ? ' left(query, 80) AS query,' : ''} calls, total_exec_time / 1000 AS total_seconds,`,
         '  mean_exec_time / 1000 AS mean_seconds, rows',
         `FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
       ].join('\n'),
       columns: [
         label('queryid', 'pg_stat_statements query id'),
-        label('query', 'First 80 characters of the normalized query'),
+        ...(text ? [label('query', 'First 80 characters of the statement text')] : []),
         counter('calls', 'Executions'),
         counter('total_seconds', 'Total execution time'),
         gauge('mean_seconds', 'Mean execution time'),

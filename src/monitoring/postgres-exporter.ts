@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CustomQuery } from './custom-query';
 import { ExporterQueries } from './default-queries';
+import { ExporterDatabases } from './exporter-databases';
+import { EXPORTER_SSL_MODES, dataSourceUri, defaultSslMode, hostProblem } from './exporter-dsn';
 import { checkQueries, renderQueriesYaml } from './queries-yaml';
 import { checkInteger, checkText } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
@@ -15,7 +17,8 @@ import { restrictedContainerSecurity } from '../core/security';
 /** The database postgres_exporter connects to. */
 export interface ExporterConnection {
   /**
-   * Server host.
+   * Server host: a DNS name, an IPv4 or an IPv6 address (no brackets). Anything else is refused,
+   * so a host cannot smuggle URI parameters (`?sslmode=disable#`) into the connection.
    * @default "localhost" (the exporter as a sidecar of the database pod)
    */
   readonly host?: string;
@@ -28,8 +31,10 @@ export interface ExporterConnection {
   /** Its password, delivered as `DATA_SOURCE_PASS`. */
   readonly password: SecretKeyRef;
   /**
-   * libpq sslmode.
-   * @default "prefer"
+   * sslmode: `disable`, `require`, `verify-ca` or `verify-full`. postgres_exporter 0.11 connects
+   * with lib/pq, which refuses libpq's `prefer` and `allow`.
+   * @default - "disable" over loopback (localhost, 127.0.0.1, ::1: a sidecar), "require" otherwise
+   * @see https://pkg.go.dev/github.com/lib/pq#hdr-Connection_String_Parameters
    */
   readonly sslMode?: string;
 }
@@ -46,6 +51,12 @@ export interface PostgresExporterProps {
    * @default ExporterQueries.defaults()
    */
   readonly queries?: CustomQuery[];
+  /**
+   * Where per-database queries (`primaryDatabaseOnly: false`, e.g. dead tuples per table) run:
+   * the application's tables live in its own database, not in `postgres`.
+   * @default ExporterDatabases.ALL
+   */
+  readonly databases?: ExporterDatabases;
   /**
    * Run as a sidecar of this database workload (scraped with a PodMonitor) instead of as its own
    * Deployment with a Service and a ServiceMonitor.
@@ -82,12 +93,16 @@ export class PostgresExporter extends Construct {
     const c = props.connection;
     checkText(this, 'connection.user', c.user);
     checkText(this, 'connection.host', c.host);
+    const host = c.host ?? 'localhost';
+    const badHost = hostProblem(host);
+    if (badHost) throw propError(this, 'connection.host', c.host, badHost);
+    checkText(this, 'connection.database', c.database);
     checkInteger(this, 'connection.port', c.port, 1, 65535);
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.clusterName ?? '')) {
       throw propError(this, 'clusterName', props.clusterName, 'a label value such as the cluster\'s name, "app-db"');
     }
-    if (c.sslMode !== undefined && !['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(c.sslMode)) {
-      throw propError(this, 'connection.sslMode', c.sslMode, 'one of disable, allow, prefer, require, verify-ca, verify-full');
+    if (c.sslMode !== undefined && !EXPORTER_SSL_MODES.includes(c.sslMode)) {
+      throw propError(this, 'connection.sslMode', c.sslMode, `one of ${EXPORTER_SSL_MODES.join(', ')} (postgres_exporter's lib/pq refuses prefer and allow)`);
     }
     this.queries = [...(props.queries ?? ExporterQueries.defaults())];
     checkQueries(this, 'queries', this.queries);
@@ -104,15 +119,17 @@ export class PostgresExporter extends Construct {
       name: 'postgres-exporter',
       image: (props.image ?? ImageCatalog.POSTGRES_EXPORTER).reference,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${PORT}`],
+      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${PORT}`, ...(props.databases ?? ExporterDatabases.ALL).args],
       ports: [{ number: PORT, name: 'metrics' }],
       readiness: kplus.Probe.fromHttpGet('/', { port: PORT }),
+      // "/" answers while the exporter's HTTP server lives, whether or not PostgreSQL is up (that
+      // is pg_up's job): a database outage must not restart the exporter.
       liveness: kplus.Probe.fromHttpGet('/', { port: PORT, periodSeconds: Duration.seconds(30) }),
       resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
       securityContext: restrictedContainerSecurity(user),
       volumeMounts: [{ path: QUERIES_DIR, volume: kplus.Volume.fromConfigMap(this, 'QueriesVolume', config, { name: 'exporter-queries' }), readOnly: true }],
     });
-    const uri = `${c.host ?? 'localhost'}:${c.port ?? 5432}/${encodeURIComponent(c.database ?? 'postgres')}?sslmode=${c.sslMode ?? 'prefer'}`;
+    const uri = dataSourceUri(host, c.port ?? 5432, c.database ?? 'postgres', c.sslMode ?? defaultSslMode(host));
     this.container.env.addVariable('DATA_SOURCE_URI', kplus.EnvValue.fromValue(uri));
     this.container.env.addVariable('DATA_SOURCE_USER', kplus.EnvValue.fromValue(c.user));
     c.password.addToEnv(this.container, 'DATA_SOURCE_PASS');

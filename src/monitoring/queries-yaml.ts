@@ -17,6 +17,11 @@ export function checkQueries(scope: IConstruct, prop: string, queries: readonly 
     if (!q.columns || !q.columns.some((c) => c.usage === ColumnUsage.GAUGE || c.usage === ColumnUsage.COUNTER)) {
       throw propError(scope, `${at}.columns`, (q.columns ?? []).map((c) => c.name), 'at least one GAUGE or COUNTER column, or the query produces no metric');
     }
+    // postgres_exporter labels a series by its server, not its database: a query run in every
+    // database needs a label that tells them apart, or two databases collide in one series.
+    if (q.primaryDatabaseOnly === false && !q.columns.some((c) => c.usage === ColumnUsage.LABEL && c.name === 'datname')) {
+      throw propError(scope, `${at}.columns`, q.columns.map((c) => c.name), 'a LABEL column "datname" (current_database() AS datname) in a query run in every database (primaryDatabaseOnly: false)');
+    }
     const columns = new Set<string>();
     for (const c of q.columns) {
       if (!/^[a-z_][a-z0-9_]*$/.test(c.name ?? '')) throw propError(scope, `${at}.columns`, c.name, 'column names are lower-case SQL identifiers');

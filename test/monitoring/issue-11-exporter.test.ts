@@ -1,0 +1,60 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ColumnUsage, ExporterDatabases, ExporterQueries, PostgresExporter, PostgresExporterProps, SecretKeyRef } from '../../src';
+import { renderQueriesYaml } from '../../src/monitoring/queries-yaml';
+
+function exporter(props: Partial<PostgresExporterProps> = {}, connection: Record<string, unknown> = {}) {
+  const chart = Testing.chart();
+  const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'exporter-credentials'), 'password');
+  const sidecarOf = (props as any).sidecar ? new kplus.StatefulSet(chart, 'Db', { containers: [{ image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, securityContext: { user: 999 } }] }) : undefined;
+  new PostgresExporter(chart, 'Exporter', { clusterName: 'app-db', sidecarOf, ...props, connection: { user: 'monitor', password, ...connection } as any });
+  const manifests = Testing.synth(chart);
+  const pod = manifests.find((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').spec.template.spec;
+  const container = pod.containers.find((c: any) => c.name === 'postgres-exporter');
+  return { container, env: (name: string) => container.env.find((e: any) => e.name === name)?.value, queries: manifests.find((m) => m.kind === 'ConfigMap').data['queries.yaml'] as string };
+}
+
+describe('#11.3 statement text is not exported by default', () => {
+  test('#11.3 pg_statements_top selects queryid, never the query text, unless exportQueryText is set', () => {
+    const yaml = renderQueriesYaml([ExporterQueries.topStatements()]);
+    expect(yaml).not.toMatch(/- query:/);
+    expect(yaml).not.toContain('left(query');
+    expect(exporter().queries).not.toContain('left(query');
+    expect(renderQueriesYaml([ExporterQueries.topStatements(5, { exportQueryText: true })])).toContain('left(query, 80) AS query');
+  });
+});
+
+describe('#11.4 per-database queries run where the tables are', () => {
+  test('#11.4 the exporter discovers databases; the dead-tuple query runs in each, labelled by datname', () => {
+    expect(exporter().container.args).toContain('--auto-discover-databases');
+    expect(exporter({ databases: ExporterDatabases.only(['app', 'billing']) }).container.args).toEqual(expect.arrayContaining(['--auto-discover-databases', '--include-databases=app,billing']));
+    expect(exporter({ databases: ExporterDatabases.CONNECTION_ONLY }).container.args).not.toContain('--auto-discover-databases');
+    const tuples = ExporterQueries.tableTuples();
+    expect(tuples.primaryDatabaseOnly).toBe(false);
+    expect(tuples.columns.find((c) => c.name === 'datname')?.usage).toBe(ColumnUsage.LABEL);
+    expect(() => ExporterDatabases.only(['a,b'])).toThrow('[ExporterDatabases] only: got "a,b"; a database name of 1 to 63 characters without commas');
+    expect(() => exporter({ queries: [{ name: 'per_db', sql: 'SELECT 1 AS n', primaryDatabaseOnly: false, columns: [{ name: 'n', usage: ColumnUsage.GAUGE, description: 'n' }] }] }))
+      .toThrow('[test/Exporter] queries[0].columns: got ["n"]; a LABEL column "datname"');
+  });
+});
+
+describe('#11.5 the DSN is built from validated, escaped parts', () => {
+  test('#11.5 a host carrying URI syntax is refused; IPv6 is bracketed; sslmode is one lib/pq accepts', () => {
+    expect(() => exporter({}, { host: 'db?sslmode=disable#' })).toThrow('[test/Exporter] connection.host: got "db?sslmode=disable#"; a DNS name');
+    expect(() => exporter({}, { host: 'user:pw@db' })).toThrow('connection.host');
+    expect(() => exporter({}, { host: '[::1]' })).toThrow('connection.host');
+    expect(exporter({}, { host: '::1' }).env('DATA_SOURCE_URI')).toBe('[::1]:5432/postgres?sslmode=disable');
+    expect(exporter({}, { host: 'fd00::5', database: 'my app/x', sslMode: 'verify-full' }).env('DATA_SOURCE_URI')).toBe('[fd00::5]:5432/my%20app%2Fx?sslmode=verify-full');
+    expect(exporter({}, { host: 'app-db-rw.db.svc' }).env('DATA_SOURCE_URI')).toBe('app-db-rw.db.svc:5432/postgres?sslmode=require');
+    expect(exporter({}, {}).env('DATA_SOURCE_URI')).toBe('localhost:5432/postgres?sslmode=disable');
+    expect(() => exporter({}, { sslMode: 'prefer' })).toThrow("connection.sslMode: got \"prefer\"; one of disable, require, verify-ca, verify-full (postgres_exporter's lib/pq refuses prefer and allow)");
+  });
+});
+
+describe('#11.7 the exporter container has a liveness probe', () => {
+  test.each([['its own Deployment', false], ['a sidecar', true]])('#11.7 liveness and readiness probes as %s', (_name, sidecar) => {
+    const { container } = exporter({ sidecar } as any);
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 }, periodSeconds: 30 });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 } });
+  });
+});
