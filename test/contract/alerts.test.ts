@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Size, Testing, Yaml } from 'cdk8s';
+import { Duration, Size, Testing, Yaml } from 'cdk8s';
 import { AlertFamily, MetricSource, PostgresAlerts } from '../../src';
 import { AlertCase, CNPG_CASES, EXPORTER_CASES } from '../monitoring/alert-cases';
 import { scrapeExporter } from './harness/exporter';
@@ -20,6 +20,11 @@ const JOBS = {
   differentialCronJobPattern: 'app-backups-differential-c1a2',
   incrementalCronJobPattern: 'app-backups-incremental-c1a2',
   dumpCronJobPattern: 'app-nightlydump-c1a2',
+  // Ages in hours keep promtool's minute-by-minute evaluation short (the example test uses the defaults).
+  fullMaxAge: Duration.hours(2),
+  differentialMaxAge: Duration.hours(2),
+  incrementalMaxAge: Duration.hours(1),
+  dumpMaxAge: Duration.hours(1),
 };
 const EXPORTER_GROUPS = groupsOf([
   ...AlertFamily.all().filter((f) => !['backups', 'restore-tests'].includes(f.name)),
@@ -28,7 +33,7 @@ const EXPORTER_GROUPS = groupsOf([
 const CNPG_GROUPS = groupsOf([
   AlertFamily.availability({ source: MetricSource.CNPG }), AlertFamily.replication({ source: MetricSource.CNPG }),
   AlertFamily.connections({ source: MetricSource.CNPG }),
-  AlertFamily.backups({ source: MetricSource.CNPG, dumpCronJobPattern: JOBS.dumpCronJobPattern }),
+  AlertFamily.backups({ source: MetricSource.CNPG, dumpCronJobPattern: JOBS.dumpCronJobPattern, dumpMaxAge: JOBS.dumpMaxAge }),
 ]);
 
 const dir = serviceTempDir('promtool');

@@ -112,7 +112,7 @@ describe('#11.1/#11.2 promtool test rules over the kube-state-metrics series of 
     }
     writeServiceFile(path.join(dir.path, `${name.replace(/\W+/g, '-')}-rules.yml`), Yaml.stringify({ groups: bare }));
     writeServiceFile(path.join(dir.path, `${name.replace(/\W+/g, '-')}-tests.yml`), Yaml.stringify({ rule_files: [`${name.replace(/\W+/g, '-')}-rules.yml`], evaluation_interval: '1m', tests }));
-    const result = runUnchecked(program('promtool'), ['test', 'rules', `${name.replace(/\W+/g, '-')}-tests.yml`], { cwd: dir.path });
+    const result = runUnchecked(program('promtool'), ['test', 'rules', `${name.replace(/\W+/g, '-')}-tests.yml`], { cwd: dir.path, timeoutMs: 240_000 });
     const evaluations = tests.reduce((n, t) => n + t.alert_rule_test.length, 0);
     console.log(`${name}: ${cronJobs.length} CronJobs (${cronJobs.map((c) => c.metadata.name).join(', ')}), ${tests.length} promtool tests, ${evaluations} alert evaluations`);
     expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');

@@ -157,10 +157,11 @@ export const EXPORTER_CASES: AlertCase[] = [
     silent: { series: { 'pg_lock_waits_waiting{instance="db-0"}': '2x10' } },
   },
   // Samples every minute: with `for`, a series must not go stale between evaluations.
-  ...tooOld('PostgresFullBackupTooOld', 'app-backups-full-c1a2', 'critical', '9d', 13000),
-  ...tooOld('PostgresDifferentialBackupTooOld', 'app-backups-differential-c1a2', 'warning', '9d', 13000),
-  ...tooOld('PostgresIncrementalBackupTooOld', 'app-backups-incremental-c1a2', 'warning', '3d', 4400),
-  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '3d', 4400),
+  // Thresholds of 2h (full, differential) and 1h (incremental, dump) in this catalog.
+  ...tooOld('PostgresFullBackupTooOld', 'app-backups-full-c1a2', 'critical', '3h', 240),
+  ...tooOld('PostgresDifferentialBackupTooOld', 'app-backups-differential-c1a2', 'warning', '3h', 240),
+  ...tooOld('PostgresIncrementalBackupTooOld', 'app-backups-incremental-c1a2', 'warning', '2h', 240),
+  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '2h', 240),
   lastRunFailed('PostgresBackupJobFailed', 'app-backups-incremental-c1a2', 'warning'),
   {
     alert: 'PostgresWalArchivingFailing',
@@ -296,7 +297,7 @@ export const CNPG_CASES: AlertCase[] = [
     silent: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '0+60x13000' } },
   },
   lastRunFailed('PostgresBackupJobFailed', 'app-nightlydump-c1a2', 'warning'),
-  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '3d', 4400),
+  ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '2h', 240),
   {
     alert: 'PostgresBackupFailed',
     evalTime: '10m',

@@ -1,35 +1,15 @@
-import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { AlertFamily, ColumnUsage, PostgresAlerts, PostgresExporter, SecretKeyRef } from '../../src';
+import { ALERT_PROPS, buildAlerts } from './alert-props';
+import { ColumnUsage, PostgresExporter, SecretKeyRef } from '../../src';
 import { awkwardStrings } from '../helpers/awkward';
 import { synthesizesOrExplains } from '../helpers/property';
 
-const ratio = fc.oneof(
-  { arbitrary: fc.double({ min: 0.05, max: 1, noNaN: true }), weight: 6 },
-  { arbitrary: fc.constantFrom(0, -0.5, 1.5), weight: 1 },
-);
-
 describe('monitoring constructs over arbitrary props (property-based)', () => {
-  test('alert families: a schema-valid PrometheusRule or a clear error', () => {
-    synthesizesOrExplains(fc.record({
-      warning: ratio,
-      critical: ratio,
-      xid: fc.oneof(fc.integer({ min: 1_000_000, max: 2_000_000_000 }), fc.constantFrom(0, 3e9)),
-      waiting: fc.integer({ min: -1, max: 100 }),
-      lagSeconds: fc.integer({ min: 1, max: 3600 }),
-      sizeGiB: fc.integer({ min: 0, max: 500 }),
-    }), (chart, p) => {
-      new PostgresAlerts(chart, 'Alerts', {
-        families: [
-          AlertFamily.connections({ warningRatio: p.warning, criticalRatio: p.critical }),
-          AlertFamily.maintenance({ maxXidAge: p.xid }),
-          AlertFamily.pooling({ maxWaitingClients: p.waiting }),
-          AlertFamily.replication({ maxLag: Duration.seconds(p.lagSeconds) }),
-          AlertFamily.storage({ sizeLimit: Size.gibibytes(p.sizeGiB) }),
-        ],
-      });
+  test('alert families: a schema-valid PrometheusRule or a clear error (thresholds, label names, RE2 patterns, CronJobs, custom alerts)', () => {
+    synthesizesOrExplains(ALERT_PROPS, (chart, p) => {
+      buildAlerts(chart, p);
     }, { seed: 3 });
   });
 

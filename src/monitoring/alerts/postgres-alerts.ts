@@ -102,7 +102,7 @@ export class PostgresAlerts extends Construct {
   /** A backups family that watches no CronJob at all is most likely a mistake: say so once. */
   private warnUnwatched(groups: RuleGroup[]): void {
     const backups = groups.find((g) => g.name === 'postgresql.backups');
-    if (this.warned || !backups || backups.rules.some((r) => String(r.expr).includes('kube_'))) return;
+    if (this.warned || !backups || backups.rules.some((r) => /kube_|barman_/.test(String(r.expr)))) return;
     this.warned = true;
     Warnings.add(this, 'the backups family watches no CronJob: the app has no PgBackRestBackups or PgDumpBackup and no pattern was given, '
       + 'so the backup-age and failed-backup alerts are left out (give AlertFamily.backups() a pattern for CronJobs made elsewhere)');

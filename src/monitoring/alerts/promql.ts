@@ -80,6 +80,8 @@ export function re2Problem(pattern: string): string | undefined {
       i += repeat[0].length - 1;
     } else if (c === '}' || c === ']') {
       js += `\\${c}`;
+    } else if (c === '^' || c === '$') {
+      js += `(?:${c})`;
     } else {
       // Nested repetition ("a**", "a*+"), refused by RE2, is refused by unicode-mode RegExp too.
       js += c;
@@ -100,7 +102,8 @@ function translateEscape(pattern: string, start: number, inClass: boolean): { js
   if (c === undefined) return 'RE2 syntax: a trailing "\\"';
   if (PUNCTUATION.test(c)) return { js: char(c.charCodeAt(0)), end: start + 2 };
   if ('dDsSwW'.includes(c)) return { js: `\\${c}`, end: start + 2 };
-  if ('bBAz'.includes(c)) return inClass ? `RE2 syntax: "\\${c}" inside a character class` : { js: { b: '\\b', B: '\\B', A: '^', z: '$' }[c]!, end: start + 2 };
+  // Grouped: RE2 repeats an empty-width assertion ("\b+"), unicode-mode RegExp refuses to.
+  if ('bBAz'.includes(c)) return inClass ? `RE2 syntax: "\\${c}" inside a character class` : { js: { b: '(?:\\b)', B: '(?:\\B)', A: '(?:^)', z: '(?:$)' }[c]!, end: start + 2 };
   const controls: Record<string, number> = { a: 7, f: 12, t: 9, n: 10, r: 13, v: 11 };
   if (c in controls) return { js: char(controls[c]), end: start + 2 };
   if (c === 'x') {
