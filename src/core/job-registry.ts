@@ -7,7 +7,9 @@ import { IConstruct } from 'constructs';
  */
 export type JobKind = 'backup-full' | 'backup-diff' | 'backup-incr' | 'dump' | 'restore-test' | 'cnpg-restore-test';
 
-const KINDS: readonly string[] = ['backup-full', 'backup-diff', 'backup-incr', 'dump', 'restore-test', 'cnpg-restore-test'];
+/** Every kind, in a stable order. */
+export const JOB_KINDS: readonly JobKind[] = ['backup-full', 'backup-diff', 'backup-incr', 'dump', 'restore-test', 'cnpg-restore-test'];
+const KINDS: readonly string[] = JOB_KINDS;
 
 /** A CronJob the library created, as the API server and kube-state-metrics will name it. */
 export interface LibraryCronJob {

@@ -6,7 +6,7 @@ import { AlertContext } from './families/cronjobs';
 import { exprProblem, labelNameProblem } from './promql';
 import { DEFAULT_RUNBOOK_BASE, RuleGroup, ruleGroups } from './rule-groups';
 import { propError } from '../../core/errors';
-import { libraryCronJobs } from '../../core/job-registry';
+import { JOB_KINDS, libraryCronJobs } from '../../core/job-registry';
 import { SchemaValidation } from '../../core/schema-validation';
 import { Warnings } from '../../core/warnings';
 
@@ -109,7 +109,11 @@ export class PostgresAlerts extends Construct {
   }
 
   private duplicates(): string[] {
-    const names = this.groups().flatMap((g) => g.rules.map((r) => r.alert as string));
+    // Names do not depend on which CronJobs the app has, only on their kinds: check every name a
+    // family can render, without walking the app (validation runs once per chart).
+    const everyKind: AlertContext = { cronJobs: JOB_KINDS.map((kind) => ({ kind, name: kind })) };
+    const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
+    const names = families.flatMap((f) => f._render(everyKind).map((r) => r.name));
     const dup = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
     return dup.length > 0 ? [`alert names must be unique: ${dup.map((d) => `"${d}"`).join(', ')} appear more than once (PrometheusRule alerts are matched by name)`] : [];
   }
