@@ -40,7 +40,8 @@ const dir = serviceTempDir('promtool');
 afterAll(() => dir.remove());
 
 function promtool(args: string[]) {
-  const result = runUnchecked(program('promtool'), args, { cwd: dir.path });
+  // Whole catalogs over days of minute-by-minute samples: promtool needs more than the default minute.
+  const result = runUnchecked(program('promtool'), args, { cwd: dir.path, timeoutMs: 300_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
