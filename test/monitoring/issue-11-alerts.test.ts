@@ -1,7 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { BackedUpPostgresChart } from '../../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../../examples/backup-schedules/chart';
-import { AlertFamily, PostgresAlerts, Severity, Warnings } from '../../src';
+import { AlertFamily, MetricSource, PostgresAlerts, Severity, Warnings } from '../../src';
 
 /** An example app with the catalog in a chart of its own, synthesized; the rules by alert name. */
 function exampleWithAlerts(make: (app: App) => Chart) {
@@ -92,5 +94,19 @@ describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
     expect(() => add('up{job=~"(?<=a)b"} == 0')).toThrow('RE2 syntax');
     expect(() => add('sum(rate(x[5m]) > 1')).toThrow('PromQL: "(" is not closed');
     expect(() => add('up{job=~"db-\\\\d+",instance=~"(?i)DB.*"} == 0')).not.toThrow();
+  });
+});
+
+describe('#11.1 runbooks of the job alerts', () => {
+  test.each([[MetricSource.POSTGRES_EXPORTER], [MetricSource.CNPG]])('#11.1 every job alert links to an existing runbook section (%s)', (source) => {
+    const patterns = { fullCronJobPattern: 'a', differentialCronJobPattern: 'b', incrementalCronJobPattern: 'c', dumpCronJobPattern: 'd', source };
+    const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: [AlertFamily.backups(patterns), AlertFamily.restoreTests({ cronJobPattern: 'e' })] });
+    const rules = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    expect(rules.length).toBeGreaterThan(5);
+    for (const rule of rules) {
+      const [, file, anchor] = /\/docs\/runbooks\/([a-z-]+\.md)#([a-z]+)$/.exec(rule.annotations.runbook_url)!;
+      const headings = fs.readFileSync(path.join(__dirname, '../../docs/runbooks', file), 'utf8').split('\n').map((l) => l.toLowerCase());
+      expect([rule.alert, headings]).toEqual([rule.alert, expect.arrayContaining([`## ${anchor}`])]);
+    }
   });
 });
