@@ -74,6 +74,12 @@ export function checkPgBouncerSettings(scope: IConstruct, settings: PgBouncerSet
     // The server's database name is a PostgreSQL name: longer ones can never match a database.
     checkNameLength(scope, `${at}.dbname`, db.dbname, PGBOUNCER_LIMITS.databaseNameBytes, 'a PostgreSQL database name');
     checkNameLength(scope, `${at}.forceUser`, db.forceUser, PGBOUNCER_LIMITS.userNameBytes, 'a user name');
+    // PgBouncer refuses an empty connection parameter; a line break would end the entry.
+    for (const key of ['dbname', 'forceUser', 'applicationName'] as const) {
+      if (db[key] !== undefined && (db[key] === '' || /[\r\n\0]/.test(db[key]!))) {
+        throw propError(scope, `${at}.${key}`, db[key], 'expected a non-empty, single-line string (PgBouncer refuses an empty connection parameter)');
+      }
+    }
   });
   const names = s.databases.map((db) => db.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -115,7 +121,15 @@ export function checkPgBouncerSettings(scope: IConstruct, settings: PgBouncerSet
 
 /** Renders pgbouncer.ini; run `checkPgBouncerSettings` first. */
 export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSettings, place: PgBouncerPlacement): string {
-  const s = settings;
+  try {
+    return renderSections(settings, place);
+  } catch (e) {
+    if (e instanceof RenderError) throw propError(scope, 'settings', undefined, e.message);
+    throw e;
+  }
+}
+
+function renderSections(s: PgBouncerSettings, place: PgBouncerPlacement): string {
   const databases: ConfEntry[] = s.databases.map((db) => ({
     key: db.name,
     value: pgbouncerConnectionString('pgbouncer.ini', `[databases] ${db.name}`, {
@@ -174,15 +188,10 @@ export function renderPgBouncerConfig(scope: IConstruct, settings: PgBouncerSett
     server_tls_ca_file: place.serverTlsCaFile,
     ...s.additionalSettings,
   });
-  try {
-    return renderPgBouncerIni('pgbouncer.ini', [
-      { name: 'databases', entries: databases },
-      { name: 'pgbouncer', entries: settingsEntries },
-    ]);
-  } catch (e) {
-    if (e instanceof RenderError) throw propError(scope, 'settings', undefined, e.message);
-    throw e;
-  }
+  return renderPgBouncerIni('pgbouncer.ini', [
+    { name: 'databases', entries: databases },
+    { name: 'pgbouncer', entries: settingsEntries },
+  ]);
 }
 
 /** Settings PgBouncer reads as seconds with a fraction (its CF_TIME_USEC type). */

@@ -67,4 +67,10 @@ describe('#11.14 PgBouncer limits, list separators and integer settings', () => 
       .toThrow('[test/Pooler] settings.queryTimeout: got "0.4 ms"; expected a finite Duration of whole milliseconds');
     expect(sidecarIni({ queryTimeout: Duration.millis(1500), reservePoolTimeout: Duration.millis(1) })).toContain('reserve_pool_timeout = 0.001\n');
   });
+
+  test('#11.14 an empty forceUser, dbname or applicationName gets the library\'s error (found by the contract property test)', () => {
+    expect(() => sidecarIni({ databases: [{ name: 'app', host: 'db', forceUser: '' }] }))
+      .toThrow('[test/Pooler] settings.databases[0].forceUser: got ""; expected a non-empty, single-line string (PgBouncer refuses an empty connection parameter)');
+    expect(() => sidecarIni({ databases: [{ name: 'app', host: 'db', applicationName: 'a\nb' }] })).toThrow('[test/Pooler] settings.databases[0].applicationName: got "a\\nb"');
+  });
 });
