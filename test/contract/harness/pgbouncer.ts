@@ -46,12 +46,22 @@ export class PgBouncerProcess {
    * columns (split on the ASCII unit separator, which no test value contains).
    */
   public admin(user: string, command: string, env: NodeJS.ProcessEnv = {}): string[][] {
-    const out = run(program('psql'), ['-X', '-A', '-t', '-q', '-F', '\x1f', '-h', '127.0.0.1', '-p', String(this.place.port), '-U', user, '-d', 'pgbouncer', '-c', command], { env });
-    return out.split('\n').filter((line) => line !== '').map((line) => line.split('\x1f'));
+    return adminConsole(this.place.port, user, command, env);
   }
 
   public async stop(): Promise<void> {
     await this.service.stop('SIGINT');
     this.dir.remove();
   }
+}
+
+/** Runs a command on the admin console of the PgBouncer listening on 127.0.0.1:`port` (see `admin`). */
+export function adminConsole(port: number, user: string, command: string, env: NodeJS.ProcessEnv = {}): string[][] {
+  const out = run(program('psql'), ['-X', '-A', '-t', '-q', '-F', '\x1f', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', 'pgbouncer', '-c', command], { env });
+  return out.split('\n').filter((line) => line !== '').map((line) => line.split('\x1f'));
+}
+
+/** Whether something accepts PostgreSQL connections on 127.0.0.1:`port`. */
+export function acceptsConnections(port: number): boolean {
+  return runUnchecked(program('pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], { timeoutMs: 5_000 }).status === 0;
 }
