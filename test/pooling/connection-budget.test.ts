@@ -124,8 +124,8 @@ describe('ConnectionBudget', () => {
     expect(() => single.addDatabase({ name: 'other', host: 'elsewhere' })).toThrow('[test/D] connectionBudget: got "test/Budget"; the [databases] entries point to 2 servers');
     // two poolers on different servers cannot share a budget that names none
     const shared = new ConnectionBudget(chart, 'Shared', { maxConnections: 100 });
-    new PgBouncerSidecar(chart, 'E', { workload: web, authFile: userlist, settings: SEED_SETTINGS, connectionBudget: shared });
-    expect(() => new PgBouncerSidecar(chart, 'F', { workload: web, authFile: userlist, settings: { poolMode: PoolMode.SESSION, databases: [{ name: 'r', host: 'app-db-ro' }] }, connectionBudget: shared }))
+    new PgBouncerSidecar(chart, 'E', { workload: web, authFile: userlist, settings: SEED_SETTINGS, connectionBudget: shared, port: 6440 });
+    expect(() => new PgBouncerSidecar(chart, 'F', { workload: web, port: 6441, authFile: userlist, settings: { poolMode: PoolMode.SESSION, databases: [{ name: 'r', host: 'app-db-ro' }] }, connectionBudget: shared }))
       .toThrow('[test/F] connectionBudget: got "test/Shared"; this budget names no host and already counts postgresql-primary:5432; these [databases] point to app-db-ro:5432');
     expect(() => new ConnectionBudget(chart, 'P', { maxConnections: 100, port: 6543 })).toThrow('[test/P] port: got 6543; a port names a server together with its host: give host too');
   });
