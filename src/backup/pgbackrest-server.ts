@@ -15,6 +15,7 @@ import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
 import { SecretRotation } from '../core/secret-rotation';
 import { restrictedContainerSecurity } from '../core/security';
+import { checkUniqueNames } from '../core/unique-names';
 
 /** Props of `PgBackRestServerSidecar`. */
 export interface PgBackRestServerSidecarProps {
@@ -156,6 +157,7 @@ export class PgBackRestServerSidecar extends Construct {
       tlsServer: { address: '*', port, ...tls, clientCommonNames: props.clientCommonNames ?? ['pgbackrest-backup'] },
     });
     this.configMap.addData('pgbackrest.conf', text);
+    checkUniqueNames(this);
     SecretRotation._fromProp(this, props.workload, props.secretRevision);
     if (props.networkPolicy ?? true) {
       // Read at synth: the pod's other containers may be added after this sidecar.

@@ -11,6 +11,7 @@ import { Schedule } from './schedule';
 import { BasicAuthCredentials, ScheduledJobOptions } from './scheduled-job-options';
 import { SecretKeyRef } from './secret-ref';
 import { restrictedContainerSecurity } from './security';
+import { checkUniqueNames } from './unique-names';
 
 /** Where a job reports to and what else its pod runs. */
 export interface JobReporting {
@@ -63,6 +64,7 @@ export function scheduledJob(
     throw propError(scope, 'schedule', schedule.toCnpg(), (e as Error).message);
   }
   warnOnSkippedRuns(scope, 'schedule', schedule, options.timeZone);
+  checkUniqueNames(scope);
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { automountToken: reporting.apiAccess ?? false });
   const job = new kplus.CronJob(scope, 'Resource', {
     schedule: cron,
