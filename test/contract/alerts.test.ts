@@ -45,19 +45,29 @@ function promtool(args: string[]) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-/** Writes the groups, and the promtool unit tests of the cases, and runs `promtool test rules`. */
+/**
+ * Writes, per alert, a rule file with that alert's rule alone and the promtool unit tests of its
+ * cases, and runs `promtool test rules` over them all. One rule per file: promtool evaluates every
+ * rule of a file at every step, and the cases span days of minute-by-minute steps.
+ */
 function testRules(name: string, groups: any[], cases: AlertCase[]) {
-  // Annotations are left out of the file under test: promtool would compare their rendered text.
-  const bare = groups.map((g) => ({ name: g.name, rules: g.rules.map(({ annotations, ...rule }: any) => rule) }));
-  writeServiceFile(path.join(dir.path, `${name}-rules.yml`), Yaml.stringify({ groups: bare }));
   const test = (c: AlertCase, series: Record<string, string>, expAlerts: Array<Record<string, string>>) => ({
     interval: c.interval ?? '1m',
     input_series: Object.entries(series).map(([s, values]) => ({ series: s, values })),
     alert_rule_test: [{ eval_time: c.evalTime, alertname: c.alert, exp_alerts: expAlerts.map((labels) => ({ exp_labels: labels })) }],
   });
-  const tests = cases.flatMap((c) => [test(c, c.firing.series, c.firing.labels), test(c, c.silent.series, [])]);
-  writeServiceFile(path.join(dir.path, `${name}-tests.yml`), Yaml.stringify({ rule_files: [`${name}-rules.yml`], evaluation_interval: '1m', tests }));
-  return promtool(['test', 'rules', `${name}-tests.yml`]);
+  const files = [...new Set(cases.map((c) => c.alert))].map((alert) => {
+    // Annotations are left out of the file under test: promtool would compare their rendered text.
+    const bare = groups
+      .map((g) => ({ name: g.name, rules: g.rules.filter((r: any) => r.alert === alert).map(({ annotations, ...rule }: any) => rule) }))
+      .filter((g) => g.rules.length > 0);
+    writeServiceFile(path.join(dir.path, `${name}-${alert}-rules.yml`), Yaml.stringify({ groups: bare }));
+    const tests = cases.filter((c) => c.alert === alert).flatMap((c) => [test(c, c.firing.series, c.firing.labels), test(c, c.silent.series, [])]);
+    const testFile = Yaml.stringify({ rule_files: [`${name}-${alert}-rules.yml`], evaluation_interval: '1m', tests });
+    writeServiceFile(path.join(dir.path, `${name}-${alert}-tests.yml`), testFile);
+    return `${name}-${alert}-tests.yml`;
+  });
+  return promtool(['test', 'rules', ...files]);
 }
 
 const alertNames = (groups: any[]) => groups.flatMap((g) => g.rules.map((r: any) => r.alert)).sort();
