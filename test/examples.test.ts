@@ -41,7 +41,7 @@ describe('pooled-web-app example', () => {
     const chart = new PooledWebAppChart(Testing.app(), 'pooled-web-app');
     const manifests = synthValidated(chart as Chart);
     const kinds = manifests.map((m) => m.kind).sort();
-    expect(kinds).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
+    expect(kinds).toEqual(['ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
     const webIni = manifests.find((m) => m.kind === 'ConfigMap' && m.data['pgbouncer.ini'].includes('myapp =')).data['pgbouncer.ini'];
     // withHeadroom(4 cores, x5) = 45 connections over 3 pods
     expect(webIni).toContain('default_pool_size = 15\n');

@@ -10,6 +10,11 @@ export class NetworkPeer {
     return new NetworkPeer({ namespaceSelector: { matchLabels: labels } }, `namespaces ${JSON.stringify(labels)}`);
   }
 
+  /** Every pod of the policy's own namespace. */
+  public static sameNamespace(): NetworkPeer {
+    return new NetworkPeer({ podSelector: {} }, 'every pod of the namespace');
+  }
+
   /** Pods with these labels in the policy's own namespace. */
   public static pods(labels: { [key: string]: string }): NetworkPeer {
     return new NetworkPeer({ podSelector: { matchLabels: labels } }, `pods ${JSON.stringify(labels)}`);

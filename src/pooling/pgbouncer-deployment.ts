@@ -1,4 +1,4 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PgBouncerOptions } from './pgbouncer-options';
@@ -7,10 +7,16 @@ import { PgBouncerDatabase } from './pgbouncer-settings';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { ingressPolicy } from '../core/ingress-policy';
+import { NetworkPeer } from '../core/network-policy';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
 import { restrictedContainerSecurity } from '../core/security';
+import { checkUniqueNames } from '../core/unique-names';
 import { PodMonitor } from '../imports/monitoring.coreos.com';
+
+/** pgbouncer_exporter's default port. */
+const EXPORTER_PORT = 9127;
 
 /** The pgbouncer_exporter sidecar of a standalone PgBouncer. */
 export interface PgBouncerExporterOptions {
@@ -52,6 +58,22 @@ export interface PgBouncerDeploymentProps extends PgBouncerOptions {
    * @default - no exporter
    */
   readonly exporter?: PgBouncerExporterOptions;
+  /**
+   * Put a NetworkPolicy on the PgBouncer pods: the pooler port admits `clients` only, the
+   * exporter's port `metricsScrapers` only, every other port is closed.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may connect to PgBouncer: the workloads it serves.
+   * @default - every pod of the namespace (NetworkPeer.sameNamespace())
+   */
+  readonly clients?: NetworkPeer[];
+  /**
+   * Who may scrape pgbouncer_exporter.
+   * @default [NetworkPeer.namespace('monitoring')]
+   */
+  readonly metricsScrapers?: NetworkPeer[];
 }
 
 /**
@@ -107,6 +129,13 @@ export class PgBouncerDeployment extends Construct {
     });
 
     if (props.exporter) this.podMonitor = this.addExporter(props.exporter, user);
+    if (props.networkPolicy ?? true) {
+      ingressPolicy(this, 'NetworkPolicy', this.deployment.matchLabels, [
+        { ports: () => [this.pooler.port], from: props.clients ?? [NetworkPeer.sameNamespace()] },
+        { ports: () => (props.exporter ? [EXPORTER_PORT] : []), from: props.metricsScrapers ?? [NetworkPeer.namespace('monitoring')] },
+      ]);
+    }
+    checkUniqueNames(this);
   }
 
   /** Adds a `[databases]` entry. */
@@ -131,10 +160,13 @@ export class PgBouncerDeployment extends Construct {
       args: [
         // $(VAR) is expanded by the kubelet from the env below: the password stays in its Secret.
         `--pgBouncer.connectionString=postgres://${encodeURIComponent(options.user)}:$(PGBOUNCER_STATS_PASSWORD)@localhost:${this.pooler.port}/pgbouncer?sslmode=disable`,
-        '--web.listen-address=:9127',
+        `--web.listen-address=:${EXPORTER_PORT}`,
       ],
-      ports: [{ number: 9127, name: 'metrics' }],
-      readiness: kplus.Probe.fromHttpGet('/metrics', { port: 9127 }),
+      ports: [{ number: EXPORTER_PORT, name: 'metrics' }],
+      readiness: kplus.Probe.fromHttpGet('/metrics', { port: EXPORTER_PORT }),
+      // A hung exporter is restarted. The probe checks the exporter's own listener, not /metrics:
+      // a scrape queries PgBouncer, and PgBouncer being down must not restart the exporter.
+      liveness: kplus.Probe.fromTcpSocket({ port: EXPORTER_PORT, periodSeconds: Duration.seconds(30), failureThreshold: 3, timeoutSeconds: Duration.seconds(10) }),
       resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
       securityContext: restrictedContainerSecurity(user),
     });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PgBouncerDeployment, PoolMode, SecretKeyRef } from '../../src';
+import { NetworkPeer, PgBouncerDeployment, PoolMode, SecretKeyRef } from '../../src';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
 
@@ -18,7 +18,7 @@ describe('PgBouncerDeployment', () => {
     new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
     const manifests = synthValidated(chart);
     const kinds = manifests.map((m) => m.kind).sort();
-    expect(kinds).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
+    expect(kinds).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'PodMonitor', 'Service']);
 
     const deployment = manifests.find((m) => m.kind === 'Deployment');
     const labels = deployment.spec.selector.matchLabels;
@@ -51,5 +51,32 @@ describe('PgBouncerDeployment', () => {
     expect(() => new PgBouncerDeployment(chart, 'A', { authFile: userlist, settings: SETTINGS, replicas: 2, maxUnavailable: 3 })).toThrow('[test/A] maxUnavailable: got 3; expected an integer from 1 to 2');
     expect(() => new PgBouncerDeployment(chart, 'B', { authFile: userlist, settings: SETTINGS, exporter: { user: 'nobody', password: statsPassword } }))
       .toThrow('[test/B] exporter.user: got "nobody"; the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
+  });
+
+  test('#11.18 a NetworkPolicy admits the pooler port from its clients and the exporter port from monitoring only', () => {
+    const { chart, userlist, statsPassword } = setup();
+    new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
+    new PgBouncerDeployment(chart, 'Web', { authFile: userlist, settings: SETTINGS, clients: [NetworkPeer.pods({ app: 'web' })] });
+    new PgBouncerDeployment(chart, 'Open', { authFile: userlist, settings: SETTINGS, networkPolicy: false });
+    const manifests = synthValidated(chart);
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    expect(policies).toHaveLength(2);
+    const selectorOf = (path: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.includes(path)).spec.selector.matchLabels;
+    expect(policies[0].spec).toEqual({
+      podSelector: { matchLabels: selectorOf('pooler') },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { ports: [{ protocol: 'TCP', port: 6432 }], from: [{ podSelector: {} }] },
+        { ports: [{ protocol: 'TCP', port: 9127 }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
+      ],
+    });
+    expect(policies[1].spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 6432 }], from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]);
+  });
+
+  test('#11.7 pgbouncer_exporter has a liveness probe', () => {
+    const { chart, userlist, statsPassword } = setup();
+    new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
+    const exporter = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'exporter');
+    expect(exporter.livenessProbe).toMatchObject({ tcpSocket: { port: 9127 }, periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 10 });
   });
 });
