@@ -166,7 +166,9 @@ export class PgBouncerDeployment extends Construct {
       readiness: kplus.Probe.fromHttpGet('/metrics', { port: EXPORTER_PORT }),
       // A hung exporter is restarted. The probe checks the exporter's own listener, not /metrics:
       // a scrape queries PgBouncer, and PgBouncer being down must not restart the exporter.
-      liveness: kplus.Probe.fromTcpSocket({ port: EXPORTER_PORT, periodSeconds: Duration.seconds(30), failureThreshold: 3, timeoutSeconds: Duration.seconds(10) }),
+      liveness: kplus.Probe.fromTcpSocket({
+        port: EXPORTER_PORT, periodSeconds: Duration.seconds(30), failureThreshold: 3, timeoutSeconds: Duration.seconds(10),
+      }),
       resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
       securityContext: restrictedContainerSecurity(user),
     });
