@@ -65,7 +65,7 @@ describe('backed-up-postgres example', () => {
 describe('monitored-postgres example', () => {
   test('exporter with a ServiceMonitor and the alert catalog with a custom alert', () => {
     const manifests = synthValidated(new MonitoredPostgresChart(Testing.app(), 'monitored-postgres') as Chart);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PrometheusRule', 'Service', 'ServiceMonitor']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PrometheusRule', 'Service', 'ServiceMonitor']);
     const groups = manifests.find((m) => m.kind === 'PrometheusRule').spec.groups;
     expect(groups.map((g: any) => g.name)).toContain('postgresql.custom');
     // 25 alerts in the eight default families, the storage alert and the custom one

@@ -10,9 +10,12 @@ import { checkInteger, checkText } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { ingressPolicy } from '../core/ingress-policy';
+import { NetworkPeer } from '../core/network-policy';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
 import { restrictedContainerSecurity } from '../core/security';
+import { checkUniqueNames } from '../core/unique-names';
 
 /** The database postgres_exporter connects to. */
 export interface ExporterConnection {
@@ -72,6 +75,18 @@ export interface PostgresExporterProps {
    * @default Duration.seconds(30)
    */
   readonly scrapeInterval?: Duration;
+  /**
+   * Put a NetworkPolicy on the exporter's own pods: its port (statement statistics, table names)
+   * admits `scrapers` only. As a sidecar the exporter lives in the database pod, whose policy is
+   * the database's (e.g. `PgBackRestServerSidecar.databaseClients`), so none is made then.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Who may scrape the exporter.
+   * @default [NetworkPeer.namespace('monitoring')]
+   */
+  readonly scrapers?: NetworkPeer[];
 }
 
 const QUERIES_DIR = '/etc/postgres_exporter';
@@ -155,7 +170,11 @@ export class PostgresExporter extends Construct {
         },
       });
       service.metadata.addLabel(...selectorLabel(workload));
+      if (props.networkPolicy ?? true) {
+        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [PORT], from: props.scrapers ?? [NetworkPeer.namespace('monitoring')] }]);
+      }
     }
+    checkUniqueNames(this);
     SchemaValidation.addTo(this.monitor);
   }
 

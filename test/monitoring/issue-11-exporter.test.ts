@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ColumnUsage, ExporterDatabases, ExporterQueries, PostgresExporter, PostgresExporterProps, SecretKeyRef } from '../../src';
+import { ColumnUsage, ExporterDatabases, ExporterQueries, NetworkPeer, PostgresExporter, PostgresExporterProps, SecretKeyRef } from '../../src';
 import { renderQueriesYaml } from '../../src/monitoring/queries-yaml';
+import { synthValidated } from '../helpers/synth';
 
 function exporter(props: Partial<PostgresExporterProps> = {}, connection: Record<string, unknown> = {}) {
   const chart = Testing.chart();
@@ -56,5 +57,31 @@ describe('#11.7 the exporter container has a liveness probe', () => {
     const { container } = exporter({ sidecar } as any);
     expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 }, periodSeconds: 30 });
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 } });
+  });
+});
+
+describe('#11.18 the exporter port is reachable only from the monitoring namespace', () => {
+  const policies = (props: Partial<PostgresExporterProps>) => {
+    const chart = Testing.chart();
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'exporter-credentials'), 'password');
+    new PostgresExporter(chart, 'Exporter', { clusterName: 'app-db', ...props, connection: { host: 'app-db-rw', user: 'monitor', password } });
+    const manifests = synthValidated(chart);
+    return { manifests, policies: manifests.filter((m) => m.kind === 'NetworkPolicy') };
+  };
+
+  test('#11.18 by default, port 9187 of the exporter pods admits the monitoring namespace only', () => {
+    const { manifests, policies: [policy] } = policies({});
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: manifests.find((m) => m.kind === 'Deployment').spec.selector.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 9187 }], from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] }],
+    });
+  });
+
+  test('#11.18 scrapers name other peers; networkPolicy: false opts out', () => {
+    expect(policies({ scrapers: [NetworkPeer.podsInNamespace('observability', { app: 'prometheus' })] }).policies[0].spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'prometheus' } } },
+    ]);
+    expect(policies({ networkPolicy: false }).policies).toEqual([]);
   });
 });

@@ -46,7 +46,7 @@ describe('PostgresExporter', () => {
     const { chart, connection } = setup();
     new PostgresExporter(chart, 'Exporter', { connection, clusterName: 'app-db' });
     const manifests = synthValidated(chart);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service', 'ServiceMonitor']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceMonitor']);
     const pod = manifests.find((m) => m.kind === 'Deployment').spec.template.spec;
     const container = pod.containers[0];
     expect(container.image).toBe('quay.io/prometheuscommunity/postgres-exporter:v0.11.1');
