@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -11,6 +12,7 @@ import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
+import { assertDnsLabel } from '../core/naming';
 import { NetworkPeer } from '../core/network-policy';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
@@ -66,6 +68,17 @@ export interface PostgresExporterProps {
    * @default - its own Deployment
    */
   readonly sidecarOf?: kplus.Workload;
+  /**
+   * Name of the exporter's container; also names its volume and, when short enough, its port.
+   * Give each exporter its own when several run in one pod (one per database server).
+   * @default "postgres-exporter"
+   */
+  readonly name?: string;
+  /**
+   * Port the exporter listens on.
+   * @default 9187
+   */
+  readonly port?: number;
   /** @default ImageCatalog.POSTGRES_EXPORTER */
   readonly image?: ContainerImage;
   /** @default 65534 */
@@ -90,7 +103,18 @@ export interface PostgresExporterProps {
 }
 
 const QUERIES_DIR = '/etc/postgres_exporter';
-const PORT = 9187;
+const DEFAULT_PORT = 9187;
+
+/** Refuses a second container of the same name or port in the pod (cdk8s-plus would fail obscurely). */
+function checkFreeInPod(scope: Construct, pod: kplus.Workload, name: string, port: number): void {
+  const containers = [...pod.initContainers, ...pod.containers];
+  if (containers.some((c) => c.name === name)) {
+    throw propError(scope, 'name', name, 'the pod already has a container of that name: give each exporter in one pod its own name (and port)');
+  }
+  if (containers.some((c) => c.ports.some((p) => p.number === port))) {
+    throw propError(scope, 'port', port, 'the pod already uses that port: give each exporter in one pod its own port');
+  }
+}
 
 /**
  * postgres_exporter with the library's custom queries, credentials from a Secret, and a
@@ -122,27 +146,35 @@ export class PostgresExporter extends Construct {
     this.queries = [...(props.queries ?? ExporterQueries.defaults())];
     checkQueries(this, 'queries', this.queries);
     const user = props.runAsUser ?? 65534;
+    const name = props.name ?? 'postgres-exporter';
+    assertDnsLabel(this, 'name', name);
+    const port = props.port ?? DEFAULT_PORT;
+    checkInteger(this, 'port', port, 1, 65535);
+    // The first exporter keeps the names it always had; others take theirs from `name` (a port
+    // name is at most 15 characters: longer names get a short digest instead).
+    const portName = name === 'postgres-exporter' ? 'metrics' : /^[a-z]([-a-z0-9]{0,13}[a-z0-9])?$/.test(name) ? name : `pe-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 
     const config = new kplus.ConfigMap(this, 'Queries');
     config.addData('queries.yaml', Lazy.any({ produce: () => renderQueriesYaml(this.queries) }) as unknown as string);
+    if (props.sidecarOf) checkFreeInPod(this, props.sidecarOf, name, port);
     const workload = props.sidecarOf ?? new kplus.Deployment(this, 'Resource', {
       replicas: 1,
       securityContext: { ensureNonRoot: true, user, group: user },
       automountServiceAccountToken: false,
     });
     this.container = workload.addContainer({
-      name: 'postgres-exporter',
+      name,
       image: (props.image ?? ImageCatalog.POSTGRES_EXPORTER).reference,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${PORT}`, ...(props.databases ?? ExporterDatabases.ALL).args],
-      ports: [{ number: PORT, name: 'metrics' }],
-      readiness: kplus.Probe.fromHttpGet('/', { port: PORT }),
+      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${port}`, ...(props.databases ?? ExporterDatabases.ALL).args],
+      ports: [{ number: port, name: portName }],
+      readiness: kplus.Probe.fromHttpGet('/', { port }),
       // "/" answers while the exporter's HTTP server lives, whether or not PostgreSQL is up (that
       // is pg_up's job): a database outage must not restart the exporter.
-      liveness: kplus.Probe.fromHttpGet('/', { port: PORT, periodSeconds: Duration.seconds(30) }),
+      liveness: kplus.Probe.fromHttpGet('/', { port, periodSeconds: Duration.seconds(30) }),
       resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
       securityContext: restrictedContainerSecurity(user),
-      volumeMounts: [{ path: QUERIES_DIR, volume: kplus.Volume.fromConfigMap(this, 'QueriesVolume', config, { name: 'exporter-queries' }), readOnly: true }],
+      volumeMounts: [{ path: QUERIES_DIR, volume: kplus.Volume.fromConfigMap(this, 'QueriesVolume', config, { name: name === 'postgres-exporter' ? 'exporter-queries' : `${name}-queries` }), readOnly: true }],
     });
     const uri = dataSourceUri(host, c.port ?? 5432, c.database ?? 'postgres', c.sslMode ?? defaultSslMode(host));
     this.container.env.addVariable('DATA_SOURCE_URI', kplus.EnvValue.fromValue(uri));
@@ -156,10 +188,10 @@ export class PostgresExporter extends Construct {
       this.monitor = new ApiObject(this, 'PodMonitor', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PodMonitor',
-        spec: { selector: { matchLabels: workload.matchLabels }, podMetricsEndpoints: [{ port: 'metrics', interval, relabelings }] },
+        spec: { selector: { matchLabels: workload.matchLabels }, podMetricsEndpoints: [{ port: portName, interval, relabelings }] },
       });
     } else {
-      const service = (workload as kplus.Deployment).exposeViaService({ ports: [{ port: PORT, targetPort: PORT, name: 'metrics' }] });
+      const service = (workload as kplus.Deployment).exposeViaService({ ports: [{ port, targetPort: port, name: 'metrics' }] });
       service.metadata.addLabel('app.kubernetes.io/component', 'postgres-exporter');
       this.monitor = new ApiObject(this, 'ServiceMonitor', {
         apiVersion: 'monitoring.coreos.com/v1',
@@ -171,7 +203,7 @@ export class PostgresExporter extends Construct {
       });
       service.metadata.addLabel(...selectorLabel(workload));
       if (props.networkPolicy ?? true) {
-        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [PORT], from: props.scrapers ?? [NetworkPeer.namespace('monitoring')] }]);
+        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [port], from: props.scrapers ?? [NetworkPeer.namespace('monitoring')] }]);
       }
     }
     checkUniqueNames(this);

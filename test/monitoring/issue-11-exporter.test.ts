@@ -85,3 +85,25 @@ describe('#11.18 the exporter port is reachable only from the monitoring namespa
     expect(policies({ networkPolicy: false }).policies).toEqual([]);
   });
 });
+
+describe('#11.12 two exporter sidecars in one pod', () => {
+  test('#11.12 each gets its own container, volume, port and PodMonitor; a repeated name or port is refused clearly', () => {
+    const chart = Testing.chart();
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'exporter-credentials'), 'password');
+    const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432 }] });
+    const connection = { user: 'monitor', password };
+    new PostgresExporter(chart, 'Primary', { clusterName: 'app-db', sidecarOf: db, connection });
+    new PostgresExporter(chart, 'Billing', { clusterName: 'billing-db', sidecarOf: db, name: 'billing-exporter', port: 9188, connection: { ...connection, database: 'billing' } });
+    const manifests = synthValidated(chart);
+    const pod = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
+    const exporters = pod.containers.slice(1).map((c: any) => [c.name, c.ports[0].name, c.ports[0].containerPort, c.volumeMounts[0].name]);
+    // "billing-exporter" is 16 characters, one more than a port name may have: a digest stands in.
+    expect(exporters).toEqual([
+      ['postgres-exporter', 'metrics', 9187, 'exporter-queries'],
+      ['billing-exporter', expect.stringMatching(/^pe-[0-9a-f]{8}$/), 9188, 'billing-exporter-queries'],
+    ]);
+    expect(manifests.filter((m) => m.kind === 'PodMonitor').map((m) => m.spec.podMetricsEndpoints[0].port)).toEqual(['metrics', pod.containers[2].ports[0].name]);
+    expect(() => new PostgresExporter(chart, 'Again', { clusterName: 'x', sidecarOf: db, connection })).toThrow('[test/Again] name: got "postgres-exporter"; the pod already has a container of that name');
+    expect(() => new PostgresExporter(chart, 'Port', { clusterName: 'x', sidecarOf: db, name: 'third', connection })).toThrow('[test/Port] port: got 9187; the pod already uses that port');
+  });
+});
