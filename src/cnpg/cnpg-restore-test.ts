@@ -9,7 +9,6 @@ import { restoreTestScript } from '../backup/restore-test-script';
 import { checkDuration } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
-import { checkServiceUrl } from '../core/urls';
 import { ImageCatalog } from '../core/image';
 import { dnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
@@ -17,6 +16,7 @@ import { scheduledJob } from '../core/scheduled-job';
 import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
+import { checkServiceUrl } from '../core/urls';
 
 /** Props of `CnpgRestoreTest`. */
 export interface CnpgRestoreTestProps extends ScheduledJobOptions {

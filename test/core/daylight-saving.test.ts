@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { DumpStorage, PgBackRestBackups, PgDumpBackup, RestoreCheck, RestoreSource, RestoreTest, Schedule, SecretKeyRef, Warnings } from '../../src';
-import { backupChart } from '../backup/fixtures';
 import { skippedRuns } from '../../src/core/daylight-saving';
+import { backupChart } from '../backup/fixtures';
 
 const FROM = new Date('2026-11-25T00:00:00Z');
 const when = (schedule: Schedule, zone: string) => skippedRuns(schedule, zone, FROM).map((w) => `${w.year}-${w.month}-${w.day} ${w.hour}:${String(w.minute).padStart(2, '0')}`);
