@@ -44,3 +44,14 @@ export const clusterInput: fc.Arbitrary<ClusterInput> = fc.record({
 });
 
 export const memoryOf = (input: ClusterInput) => Size.mebibytes(input.memoryMiB);
+
+/** pg_hba rules of every form the library accepts: the unit tests check them, the contract test loads them into PostgreSQL. */
+export const ACCEPTED_PG_HBA = [
+  'local all all peer',
+  'host app app 10.0.0.0/8 scram-sha-256',
+  'hostssl all +admins 192.168.1.0 255.255.255.0 cert clientcert=verify-full',
+  'hostnossl "my db" "User",app ::1/128 md5',
+  'host replication streaming_replica samenet scram-sha-256',
+  'host all all .cluster.local reject # no one else',
+  'hostgssenc all all all gss include_realm=0',
+];

@@ -1,4 +1,5 @@
 import { Size, Testing } from 'cdk8s';
+import { ACCEPTED_PG_HBA } from './cnpg-cluster.arbitraries';
 import { CnpgCluster } from '../../src';
 import { synthValidated } from '../helpers/synth';
 
@@ -34,15 +35,7 @@ describe('#11.17 pg_hba entries', () => {
   });
 
   test('#11.17 the rules pg_hba.conf takes are accepted as written', () => {
-    const pgHba = [
-      'local all all peer',
-      'host app app 10.0.0.0/8 scram-sha-256',
-      'hostssl all +admins 192.168.1.0 255.255.255.0 cert clientcert=verify-full',
-      'hostnossl "my db" "User",app ::1/128 md5',
-      'host replication streaming_replica samenet scram-sha-256',
-      'host all all .cluster.local reject # no one else',
-      'hostgssenc all all all gss include_realm=0',
-    ];
+    const pgHba = ACCEPTED_PG_HBA;
     const spec = synthValidated(cluster({ pgHba }).node.scope as any).find((m) => m.kind === 'Cluster').spec;
     expect(spec.postgresql.pg_hba).toEqual(pgHba);
   });

@@ -8,7 +8,7 @@ import { CnpgCluster } from '../../src';
 import { baseValue } from '../../src/cnpg/parameter-values';
 import { UNIT_SETTINGS } from '../../src/cnpg/postgres-settings';
 import { renderPostgresConf } from '../../src/core/render/postgres-conf';
-import { clusterInput, memoryOf } from '../cnpg/cnpg-cluster.arbitraries';
+import { ACCEPTED_PG_HBA, clusterInput, memoryOf } from '../cnpg/cnpg-cluster.arbitraries';
 import { CLEAR_ERROR } from '../helpers/property';
 import { synthValidated } from '../helpers/synth';
 
@@ -85,15 +85,7 @@ test('#11 Also: accepted CnpgCluster parameters and pg_hba entries are accepted 
 });
 
 test('#11.17 the pg_hba forms the unit tests accept (peer, cert with clientcert, gss, IP and mask, quoted names) load in PostgreSQL 15', async () => {
-  const pgHba = [
-    'local all all peer',
-    'host app app 10.0.0.0/8 scram-sha-256',
-    'hostssl all +admins 192.168.1.0 255.255.255.0 cert clientcert=verify-full',
-    'hostnossl "my db" "User",app ::1/128 md5',
-    'host replication streaming_replica samenet scram-sha-256',
-    'host all all .cluster.local reject # no one else',
-    'hostgssenc all all all gss include_realm=0',
-  ];
+  const pgHba = ACCEPTED_PG_HBA;
   const chart = Testing.chart();
   new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5), pgHba });
   const rendered: string[] = synthValidated(chart).find((m) => m.kind === 'Cluster').spec.postgresql.pg_hba;
