@@ -22,9 +22,12 @@ describe('#10.8 compress-level ranges agree with pgBackRest', () => {
   let cases = 0;
 
   beforeAll(async () => {
-    pg = await PostgresServer.start();
+    // The segment must not change or go while it is pushed and read back: switch away from it
+    // (no more writes), and keep archiving failing so PostgreSQL neither recycles nor removes it.
+    pg = await PostgresServer.start({ conf: "archive_mode = on\narchive_command = '/bin/false'\n" });
     dir = serviceTempDir('compress');
     segment = pg.query('SELECT pg_walfile_name(pg_current_wal_lsn())');
+    pg.query('SELECT pg_switch_wal()');
   });
 
   afterAll(async () => {
