@@ -7,7 +7,7 @@
  *   npm run bench -- 1 50         other N
  */
 import { execFileSync } from 'child_process';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, ChartProps, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
@@ -15,8 +15,12 @@ import { CnpgProductionChart } from '../examples/cnpg-production/chart';
 import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 
-/** The example stacks measured; each copy is one chart. */
-const EXAMPLES: Record<string, new (scope: Construct, id: string) => Chart> = {
+/**
+ * The example stacks measured; each copy is one chart in a namespace of its own (the examples use
+ * fixed object names, and two copies in one namespace would overwrite each other: the library's
+ * name check refuses that).
+ */
+const EXAMPLES: Record<string, new (scope: Construct, id: string, props?: ChartProps) => Chart> = {
   'backup-schedules': BackupSchedulesChart,
   'pooled-web-app': PooledWebAppChart,
   'backed-up-postgres': BackedUpPostgresChart,
@@ -40,7 +44,7 @@ type Builder = (app: App, copies: number) => void;
 
 function libraryBuilder(Example: (typeof EXAMPLES)[string]): Builder {
   return (app, copies) => {
-    for (let i = 0; i < copies; i++) new Example(app, `stack-${i}`);
+    for (let i = 0; i < copies; i++) new Example(app, `stack-${i}`, { namespace: `stack-${i}` });
   };
 }
 
@@ -49,7 +53,7 @@ function rawBuilder(Example: (typeof EXAMPLES)[string]): Builder {
   const manifests = Testing.synth(new Example(Testing.app(), 'template'));
   return (app, copies) => {
     for (let i = 0; i < copies; i++) {
-      const chart = new Chart(app, `stack-${i}`);
+      const chart = new Chart(app, `stack-${i}`, { namespace: `stack-${i}` });
       manifests.forEach((manifest, j) => new ApiObject(chart, `o${j}`, manifest));
     }
   };

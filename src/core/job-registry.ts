@@ -20,27 +20,37 @@ export interface LibraryCronJob {
   readonly namespace?: string;
 }
 
-// Keyed by the CronJob construct: a WeakMap keeps the mark off the construct's public shape.
-const registry = new WeakMap<IConstruct, JobKind>();
+// The library CronJobs of each app, kept as they are registered: finding them never walks the
+// construct tree, and the list read at synth is shared by every alert that asks (synth stays
+// linear in the size of the app however many PostgresAlerts there are).
+const jobsByApp = new WeakMap<IConstruct, Array<{ readonly construct: IConstruct; readonly kind: JobKind }>>();
+const memo = new WeakMap<IConstruct, { readonly registered: number; readonly jobs: LibraryCronJob[] }>();
 
 /** Marks a CronJob construct (one whose `ApiObject.of()` is the CronJob) with its kind. */
 export function registerJob(cronJob: IConstruct, kind: string): void {
   if (!KINDS.includes(kind)) throw new Error(`registerJob: unknown job kind "${kind}"; expected one of ${KINDS.join(', ')}`);
-  registry.set(cronJob, kind as JobKind);
+  const root = cronJob.node.root;
+  const jobs = jobsByApp.get(root) ?? [];
+  jobsByApp.set(root, jobs);
+  jobs.push({ construct: cronJob, kind: kind as JobKind });
 }
 
 /**
  * Every library CronJob in the app of `scope` (all charts under `node.root`), optionally of some
  * kinds only, sorted by name. Names are read from the synthesized object, so a name set by a
- * prop or a JSON patch is the one selected.
+ * prop or a JSON patch is the one selected; they are read once per app and registration count.
  */
 export function libraryCronJobs(scope: IConstruct, kinds?: readonly JobKind[]): LibraryCronJob[] {
-  const found: LibraryCronJob[] = [];
-  for (const construct of scope.node.root.node.findAll()) {
-    const kind = registry.get(construct);
-    if (!kind || (kinds && !kinds.includes(kind))) continue;
-    const metadata = ApiObject.of(construct).toJson().metadata ?? {};
-    found.push({ kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) });
+  const root = scope.node.root;
+  const registered = jobsByApp.get(root) ?? [];
+  let known = memo.get(root);
+  if (!known || known.registered !== registered.length) {
+    const jobs = registered.map(({ construct, kind }) => {
+      const metadata = ApiObject.of(construct).toJson().metadata ?? {};
+      return { kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+    }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    known = { registered: registered.length, jobs };
+    memo.set(root, known);
   }
-  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return kinds ? known.jobs.filter((job) => kinds.includes(job.kind)) : [...known.jobs];
 }

@@ -46,6 +46,7 @@ export class PostgresAlerts extends Construct {
   private readonly custom: AlertRule[] = [];
   private rendered?: { key: string; groups: RuleGroup[] };
   private warned = false;
+  private checked?: { custom: number; errors: string[] };
   private readonly runbookBase: string;
   private readonly labels: Record<string, string>;
 
@@ -109,8 +110,15 @@ export class PostgresAlerts extends Construct {
   }
 
   private duplicates(): string[] {
+    // cdk8s validates the whole app once per chart: answer from the last check unless an alert
+    // was added since.
+    if (this.checked?.custom !== this.custom.length) this.checked = { custom: this.custom.length, errors: this.findDuplicates() };
+    return this.checked.errors;
+  }
+
+  private findDuplicates(): string[] {
     // Names do not depend on which CronJobs the app has, only on their kinds: check every name a
-    // family can render, without walking the app (validation runs once per chart).
+    // family can render, without walking the app.
     const everyKind: AlertContext = { cronJobs: JOB_KINDS.map((kind) => ({ kind, name: kind })) };
     const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
     const names = families.flatMap((f) => f._render(everyKind).map((r) => r.name));
