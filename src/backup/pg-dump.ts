@@ -112,6 +112,8 @@ const SCRIPT_DIR = '/opt/pg-dump';
  */
 export class PgDumpBackup extends Construct {
   public readonly cronJob: kplus.CronJob;
+  /** The claim the dumps are kept on (give its name to `DumpStorage.existingClaim` for a restore test). */
+  public readonly claim: kplus.IPersistentVolumeClaim;
   /** The script the job runs. */
   public readonly script: string;
 
@@ -142,6 +144,7 @@ export class PgDumpBackup extends Construct {
         storageClassName: props.storage.storageClassName,
         accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       });
+    this.claim = claim;
 
     this.cronJob = scheduledJob(this, props.schedule ?? Schedule.cron({ minute: '0', hour: '5' }), { activeDeadline: Duration.hours(4), ...props }, {
       name: 'pg-dump',

@@ -191,6 +191,14 @@ export class PgBackRestServerSidecar extends Construct {
     return WalArchiving.postgresSettings({ stanza: this.props.settings.stanza, configFile: PGBACKREST_PATHS.configFile });
   }
 
+  /**
+   * The same settings as `postgres` command-line arguments (`-c name=value` pairs), for a database
+   * container that starts `postgres` itself: append them to its args.
+   */
+  public postgresArgs(): string[] {
+    return this.postgresSettings().flatMap((s) => ['-c', `${s.name}=${s.value}`]);
+  }
+
   /** Without the database's socket directory the sidecar cannot connect at all: fail at synth, not at the first backup. */
   private socketShared(): string[] {
     const shares = this.props.workload.containers.some((c) => c !== this.container

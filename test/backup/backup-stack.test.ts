@@ -197,3 +197,13 @@ describe('#11.18 the pgBackRest TLS server is reachable only from the backup job
     });
   });
 });
+
+describe('postgres command-line arguments for WAL archiving', () => {
+  test('postgresArgs() renders the archiving settings as -c pairs pointing at the mounted config', () => {
+    const { server } = stack();
+    const args = server.postgresArgs();
+    expect(args.filter((_, i) => i % 2 === 0).every((a) => a === '-c')).toBe(true);
+    expect(args).toContain('archive_command=pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p');
+    expect(args).toContain('archive_mode=on');
+  });
+});

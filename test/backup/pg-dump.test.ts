@@ -46,3 +46,12 @@ describe('PgDumpBackup', () => {
     expect(() => new PgDumpBackup(chart, 'F', { connection, storage, format: DumpFormat.DIRECTORY, jobs: 4, compressionLevel: 12 })).toThrow('[test/F] compressionLevel: got 12; expected an integer from 0 to 9');
   });
 });
+
+describe('what a user needs to wire a dump to its restore test', () => {
+  test('the claim of a new dump volume is exposed, so a restore test can read it by name', () => {
+    const { chart, connection } = setup();
+    const dump = new PgDumpBackup(chart, 'Dump', { connection, storage: DumpStorage.newClaim(Size.gibibytes(5)) });
+    const manifests = synthValidated(chart);
+    expect(manifests.find((m) => m.kind === 'PersistentVolumeClaim').metadata.name).toBe(dump.claim.name);
+  });
+});
