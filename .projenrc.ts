@@ -22,7 +22,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // Not jsii modules, so they travel inside the package.
-  bundledDeps: ['ajv@^8.17.0'],
+  bundledDeps: [
+    'ajv@^8.17.0',
+    // Prometheus' own PromQL grammar (lezer) and a CEL evaluator for the CRDs' x-kubernetes-validations.
+    '@prometheus-io/lezer-promql@^0.315.0',
+    '@lezer/lr@^1.4.0',
+    '@lezer/highlight@^1.2.0',
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/protobuf@^2.6.2',
+  ],
   devDeps: [
     'cdk8s-cli@^2.200.0',
     'kubernetes-models@^4.4.0',
