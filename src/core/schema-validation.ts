@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { ApiObject } from 'cdk8s';
+import { celErrors } from './cel-validation';
 import { addManifestChecks, manifestErrors } from './manifest-checks';
 import { SCHEMA_FILES } from '../schemas';
 
@@ -30,6 +31,7 @@ export class SchemaValidation {
       const dropped = generated ? droppedFields(ApiObject.prototype.toJson.call(apiObject), emitted, '').map((at) => `${at}: ${UNKNOWN_FIELD}`) : [];
       return [...dropped, ...schemaMessages(emitted)];
     });
+    addManifestChecks(apiObject, celErrors);
   }
 
   /**
