@@ -70,8 +70,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/', '/docs/'] },
 });
 
-// The CRD schemas are JSON files read at synth; tsc does not copy them into lib/.
-project.compileTask.exec('mkdir -p lib/schemas && cp src/schemas/*.json lib/schemas/');
+// The precompiled schema validators and the CEL rules are read at synth; tsc does not copy them into lib/.
+project.compileTask.exec('mkdir -p lib/schemas && cp src/schemas/*.json src/schemas/*.validate.js lib/schemas/');
 // jsii 6 warns on every run that Node 20 is past end-of-life; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_RELEASE', '1');
 

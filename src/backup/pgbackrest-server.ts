@@ -15,6 +15,7 @@ import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
 import { SecretRotation } from '../core/secret-rotation';
 import { restrictedContainerSecurity } from '../core/security';
+import { addSynthValidation } from '../core/synth-scope';
 import { checkUniqueNames } from '../core/unique-names';
 
 /** Props of `PgBackRestServerSidecar`. */
@@ -168,7 +169,7 @@ export class PgBackRestServerSidecar extends Construct {
       ]);
     }
     annotateConfigHash(props.workload.podMetadata, () => [text]);
-    this.node.addValidation({ validate: () => this.socketShared() });
+    addSynthValidation(this, () => this.socketShared());
   }
 
   /**

@@ -16,6 +16,7 @@ import { scheduledJob } from '../core/scheduled-job';
 import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
+import { addSynthValidation } from '../core/synth-scope';
 import { checkServiceUrl } from '../core/urls';
 
 /** Props of `CnpgRestoreTest`. */
@@ -74,7 +75,7 @@ export class CnpgRestoreTest extends Construct {
     const source = props.cluster;
     const name = throwawayName(source.name);
     // backupTo may be called after this construct: check at synth.
-    this.node.addValidation({ validate: () => backsUpTo(this, source, props.objectStore) });
+    addSynthValidation(this, () => backsUpTo(this, source, props.objectStore));
 
     // Built by the Cluster construct itself in a detached app, so it is the same validated shape.
     // Same database, owner and image as the source: the checks must see the source's data.
@@ -94,7 +95,7 @@ export class CnpgRestoreTest extends Construct {
     });
     throwaway.resource.metadata.addLabel(THROWAWAY_LABEL, source.name);
     this.throwawayCluster = throwaway.resource.toJson();
-    this.node.addValidation({ validate: () => detached.node.findAll().flatMap((c) => c.node.validate()) });
+    addSynthValidation(this, () => detached.node.findAll().flatMap((c) => c.node.validate()));
 
     const filesMount = scriptFiles(this, DIR, {
       'cluster.json': JSON.stringify(this.throwawayCluster, null, 2) + '\n',

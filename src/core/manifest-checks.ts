@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { addSynthValidation } from './synth-scope';
 
 /**
  * A check of one synthesized manifest (after JSON patches): one message per problem, each naming
@@ -22,7 +23,7 @@ export function addManifestChecks(apiObject: ApiObject, ...checks: ManifestCheck
     const all: ManifestCheck[] = [];
     checksOf.set(apiObject, all);
     registered = all;
-    apiObject.node.addValidation({ validate: () => manifestErrors(apiObject.toJson(), all) });
+    addSynthValidation(apiObject, () => manifestErrors(apiObject.toJson(), all));
   }
   registered.push(...checks);
 }

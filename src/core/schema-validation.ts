@@ -1,15 +1,13 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ApiObject } from 'cdk8s';
 import { celErrors } from './cel-validation';
 import { addManifestChecks, manifestErrors } from './manifest-checks';
 import { SCHEMA_FILES } from '../schemas';
 
-// One compiler for the process; each schema is compiled on first use only (the CNPG Cluster and
-// Pooler schemas are large, and most stacks never emit a Pooler).
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new Map<string, ValidateFunction>();
+// Validators are compiled ahead of time (by `npx projen import-crds`, Ajv standalone code) and
+// loaded on first use of their kind: importing the library compiles and loads none.
+const loaded = new Map<string, ValidateFunction>();
 
 /**
  * Synth-time validation of custom resources against the upstream CRD schemas (generated into
@@ -90,13 +88,14 @@ function schemaKey(apiVersion: unknown, kind: unknown): string {
 }
 
 function validatorFor(key: string): ValidateFunction | undefined {
-  const file = SCHEMA_FILES[key];
-  if (!file) return undefined;
-  let validate = compiled.get(key);
+  const base = SCHEMA_FILES[key];
+  if (!base) return undefined;
+  let validate = loaded.get(key);
   if (!validate) {
-    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'schemas', file), 'utf8'));
-    validate = ajv.compile(schema);
-    compiled.set(key, validate);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(path.join(__dirname, '..', 'schemas', `${base}.validate.js`));
+    validate = (module.default ?? module) as ValidateFunction;
+    loaded.set(key, validate);
   }
   return validate;
 }

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { addSynthValidation } from './synth-scope';
 
 /**
  * Kinds without a namespace: their names are unique in the whole cluster.
@@ -24,34 +25,19 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 interface Emitted { readonly path: string; readonly kind: string; readonly namespace?: string; readonly name: string }
 
 const registered = new WeakSet<IConstruct>();
-const memo = new WeakMap<IConstruct, { readonly objects: number; readonly errors: string[] }>();
 
 /**
  * Checks at synth that every object of the app has a valid name and that no two objects share
  * kind, namespace and name (the second would overwrite the first when applied). Call it from any
  * construct that emits objects: it registers one validation on the app root, whatever the number
  * of callers, and the scan runs once per synth although cdk8s validates the app once per chart.
+ * Names are read from the synthesized JSON, so Lazy names and JSON patches count.
  */
 export function checkUniqueNames(scope: IConstruct): void {
   const root = scope.node.root;
   if (registered.has(root)) return;
   registered.add(root);
-  root.node.addValidation({ validate: () => nameErrors(root) });
-}
-
-/**
- * The scan, memoized for the rest of the current synchronous run (one `app.synth()` validates
- * the app several times) and redone once an object is added. Names are read from the
- * synthesized JSON, so Lazy names and JSON patches count.
- */
-function nameErrors(root: IConstruct): string[] {
-  const objects = root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  const cached = memo.get(root);
-  if (cached && cached.objects === objects.length) return cached.errors;
-  const errors = scan(objects);
-  memo.set(root, { objects: objects.length, errors });
-  setImmediate(() => memo.delete(root));
-  return errors;
+  addSynthValidation(root, () => scan(root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))));
 }
 
 function scan(objects: ApiObject[]): string[] {

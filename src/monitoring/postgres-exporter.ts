@@ -17,6 +17,7 @@ import { NetworkPeer } from '../core/network-policy';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
 import { restrictedContainerSecurity } from '../core/security';
+import { oncePerSynth } from '../core/synth-scope';
 import { checkUniqueNames } from '../core/unique-names';
 
 /** The database postgres_exporter connects to. */
@@ -155,7 +156,9 @@ export class PostgresExporter extends Construct {
     const portName = name === 'postgres-exporter' ? 'metrics' : /^[a-z]([-a-z0-9]{0,13}[a-z0-9])?$/.test(name) ? name : `pe-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 
     const config = new kplus.ConfigMap(this, 'Queries');
-    config.addData('queries.yaml', Lazy.any({ produce: () => renderQueriesYaml(this.queries) }) as unknown as string);
+    // Read at synth (queries added later count), rendered once per synth for the file and its hash.
+    const queriesYaml = oncePerSynth(() => renderQueriesYaml(this.queries));
+    config.addData('queries.yaml', Lazy.any({ produce: queriesYaml }) as unknown as string);
     if (props.sidecarOf) checkFreeInPod(this, props.sidecarOf, name, port);
     const workload = props.sidecarOf ?? new kplus.Deployment(this, 'Resource', {
       replicas: 1,
@@ -180,7 +183,7 @@ export class PostgresExporter extends Construct {
     this.container.env.addVariable('DATA_SOURCE_URI', kplus.EnvValue.fromValue(uri));
     this.container.env.addVariable('DATA_SOURCE_USER', kplus.EnvValue.fromValue(c.user));
     c.password.addToEnv(this.container, 'DATA_SOURCE_PASS');
-    annotateConfigHash(workload.podMetadata, () => [renderQueriesYaml(this.queries)]);
+    annotateConfigHash(workload.podMetadata, () => [queriesYaml()]);
 
     const interval = `${(props.scrapeInterval ?? Duration.seconds(30)).toSeconds()}s`;
     const relabelings = [{ action: 'replace', targetLabel: 'cluster', replacement: props.clusterName }];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
+import { addSynthValidation } from '../core/synth-scope';
 
 /** The PostgreSQL server whose connections are being shared. */
 export interface ConnectionBudgetProps {
@@ -98,7 +99,7 @@ export class ConnectionBudget extends Construct {
     if (this.available < 1) {
       throw propError(this, 'maxConnections', props.maxConnections, 'leaves no connection once the reserved slots are taken; raise it or reserve fewer');
     }
-    this.node.addValidation({ validate: () => this.check() });
+    addSynthValidation(this, () => this.check());
   }
 
   /**
