@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AntiAffinity, CnpgClusterProps, CnpgRecovery, ImageCatalogReference } from './cnpg-cluster-props';
 import { barmanConfiguration, CnpgObjectStore, CnpgObjectStoreProps } from './object-store';
 import { checkPgHbaEntry } from './pg-hba';
+import { targetMajor } from './postgres-settings';
 import { checkNoPasswordLiteral } from './secret-literals';
 import { mergeParameters } from './tuning';
 import { RecoveryAction } from '../backup/recovery-target';
@@ -102,7 +103,7 @@ export class CnpgCluster extends Construct {
         'post-init SQL runs only after initdb: a cluster bootstrapped by recovery already has its source\'s objects; drop it or run it yourself');
     }
     const memory = props.memory ?? Size.gibibytes(1);
-    const parameters = mergeParameters(this, memory, props.parameters ?? {});
+    const parameters = mergeParameters(this, memory, props.parameters ?? {}, targetMajor(this.image, props.imageCatalog));
     this.parameters = { ...parameters };
     const sync = props.synchronous;
     if (sync) {

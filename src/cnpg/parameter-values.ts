@@ -1,34 +1,28 @@
 import { IConstruct } from 'constructs';
-import { UNIT_SETTINGS, UnitSetting } from './postgres-settings';
+import { closest } from './gucs/did-you-mean';
+import { CNPG_MANAGED, PER_TRANSACTION } from './gucs/managed';
+import { KNOWN_MAJORS, PostgresSetting, postgresSettings, TargetMajor } from './postgres-settings';
 import { propError } from '../core/errors';
 
 const MEMORY_UNITS: Record<string, number> = { B: 1, kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 const TIME_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Unitless integers whose range PostgreSQL 15 enforces at start (`pg_settings.min_val/max_val`). */
-const INTEGER_SETTINGS: Record<string, [number, number]> = {
-  max_connections: [1, 262143],
-  max_wal_senders: [0, 262143],
-  max_replication_slots: [0, 262143],
-  max_worker_processes: [0, 262143],
-  max_parallel_workers: [0, 1024],
-  max_parallel_workers_per_gather: [0, 1024],
-  max_prepared_transactions: [0, 262143],
-  max_locks_per_transaction: [10, 2147483647],
-  autovacuum_max_workers: [1, 262143],
-};
-
 /** A WAL segment is 16MB unless initdb is told otherwise; PostgreSQL needs two for min/max_wal_size. */
 const WAL_SEGMENT_MB = 16;
 
+/** What a value is read against: a setting's type and base unit. */
+export type ValueShape = Pick<PostgresSetting, 'type' | 'unit'>;
+
 /**
- * Refuses a parameter PostgreSQL would not start with (or that would add a line to the rendered
- * configuration): names must be identifiers (`ext.name` for extensions), values a single line,
- * values of settings with a unit a number with one of PostgreSQL's (case-sensitive) units within
- * the setting's range, and the integers above within theirs.
- * @see https://www.postgresql.org/docs/15/config-setting.html
+ * Refuses a parameter PostgreSQL would not start with, one CloudNativePG would refuse or
+ * overwrite, or one that would add a line to the rendered configuration. Names are checked
+ * against the parameters of the target major (extension parameters, `ext.name`, are taken as
+ * given), values against the parameter's type, unit, range and accepted spellings, as the
+ * server reads them.
+ * @see https://www.postgresql.org/docs/current/config-setting.html
  */
-export function checkParameterValues(scope: IConstruct, parameters: Record<string, string>): void {
+export function checkParameterValues(scope: IConstruct, parameters: Record<string, string>, target: TargetMajor): void {
+  const seen = new Map<string, string>();
   for (const [name, value] of Object.entries(parameters)) {
     const prop = `parameters.${name}`;
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(name)) {
@@ -37,45 +31,109 @@ export function checkParameterValues(scope: IConstruct, parameters: Record<strin
     if (typeof value !== 'string' || /[\x00-\x1f\x7f]/.test(value)) {
       throw propError(scope, prop, value, 'a value on a single line, without control characters (a newline would start another setting)');
     }
-    const unit = UNIT_SETTINGS[name];
-    if (unit) checkUnitValue(scope, prop, value, unit);
-    const range = INTEGER_SETTINGS[name];
-    if (range && (!/^\s*\d+\s*$/.test(value) || Number(value) < range[0] || Number(value) > range[1])) {
-      throw propError(scope, prop, value, `${range[0] >= 1 ? 'a positive integer' : 'an integer'} from ${range[0]} to ${range[1]}`);
-    }
-    if ((name === 'min_wal_size' || name === 'max_wal_size') && baseValue(value, UNIT_SETTINGS[name])! < 2 * WAL_SEGMENT_MB) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) throw propError(scope, prop, value, `PostgreSQL ignores the case of names: this is parameters.${seen.get(key)} again; give it once`);
+    seen.set(key, name);
+    const managed = CNPG_MANAGED[key];
+    if (managed) throw propError(scope, prop, value, `CloudNativePG manages ${key} itself and refuses or overwrites it in parameters; use ${managed}`);
+    if (key.includes('.')) continue;
+    const setting = knownSetting(scope, prop, name, target);
+    checkValue(scope, prop, value, setting, target);
+    if ((key === 'min_wal_size' || key === 'max_wal_size') && baseValue(value, setting)! < 2 * WAL_SEGMENT_MB) {
       throw propError(scope, prop, value, `at least twice the ${WAL_SEGMENT_MB}MB WAL segment (${2 * WAL_SEGMENT_MB}MB); PostgreSQL refuses to start with less`);
     }
   }
 }
 
+function knownSetting(scope: IConstruct, prop: string, name: string, target: TargetMajor): PostgresSetting {
+  const key = name.toLowerCase();
+  const { byName } = postgresSettings(target.major);
+  const setting = byName.get(key);
+  if (!setting) {
+    const elsewhere = KNOWN_MAJORS.filter((m) => m !== target.major && postgresSettings(m).byName.has(key));
+    const guess = closest(name, byName.keys());
+    const hint = elsewhere.length ? `; it is a parameter of PostgreSQL ${elsewhere.join(', ')} only` : guess ? `; did you mean ${guess}?` : '';
+    throw propError(scope, prop, name, `a PostgreSQL ${target.major} parameter${target.caveat}; there is none of that name${hint} `
+      + '(an extension\'s parameter takes its prefix, e.g. pg_stat_statements.max)');
+  }
+  if (setting.context === 'internal') {
+    throw propError(scope, prop, name, `a parameter that can be set; ${setting.name} is read-only (PostgreSQL computes it or fixes it at initdb or build time)`);
+  }
+  if (PER_TRANSACTION[key]) {
+    throw propError(scope, prop, name, `${PER_TRANSACTION[key]}: ${key} is the current transaction's and cannot be applied from a configuration file`);
+  }
+  return setting;
+}
+
+function checkValue(scope: IConstruct, prop: string, value: string, setting: PostgresSetting, target: TargetMajor): void {
+  switch (setting.type) {
+    case 'bool':
+      if (!isBool(value)) throw propError(scope, prop, value, 'a boolean as PostgreSQL reads it: on, off, true, false, yes, no, 1 or 0 (any case; an unambiguous prefix such as "t" or "of" too)');
+      return;
+    case 'enum':
+      if (![...setting.values!, ...setting.aliases ?? []].some((v) => v.toLowerCase() === value.toLowerCase())) {
+        throw propError(scope, prop, value, `one of ${setting.values!.join(', ')} (PostgreSQL ${target.major}${target.caveat}; any case)`);
+      }
+      return;
+    case 'integer':
+    case 'real':
+      if (setting.unit) checkUnitValue(scope, prop, value, setting);
+      else checkNumber(scope, prop, value, setting);
+      return;
+    default:
+      return;
+  }
+}
+
+/** PostgreSQL's parse_bool: the words in any case, prefixes of them where unambiguous ("o" is not). */
+function isBool(value: string): boolean {
+  const v = value.toLowerCase();
+  if (v === '1' || v === '0') return true;
+  const word = ['true', 'false', 'yes', 'no', 'on', 'off'].find((w) => w.startsWith(v));
+  return v.length > 0 && word !== undefined && (v[0] !== 'o' || v.length >= 2);
+}
+
+function checkNumber(scope: IConstruct, prop: string, value: string, setting: PostgresSetting): void {
+  const min = setting.min!;
+  const max = setting.max!;
+  const number = setting.type === 'integer' ? /^\s*-?(0|[1-9]\d*)\s*$/ : /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+  if (!number.test(value) || Number(value) < min || Number(value) > max) {
+    const kind = setting.type === 'integer' ? (min >= 1 ? 'a positive integer' : 'an integer') : 'a number';
+    throw propError(scope, prop, value, `${kind} from ${min} to ${max}`);
+  }
+}
+
 /** A setting's value in its base unit as PostgreSQL computes it, or undefined if unreadable. */
-export function baseValue(value: string, setting: UnitSetting): number | undefined {
-  const { units, base } = unitsOf(setting.unit);
+export function baseValue(value: string, setting: ValueShape): number | undefined {
+  const { units, base } = unitsOf(setting.unit ?? '');
   // No leading zeros: PostgreSQL would read "010" as octal.
   const match = /^\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
   if (!match || (match[2] !== '' && units[match[2]] === undefined)) return undefined;
   const raw = match[2] === '' ? Number(match[1]) : (Number(match[1]) * units[match[2]]) / base;
-  return setting.real ? raw : roundHalfEven(raw);
+  return setting.type === 'real' ? raw : roundHalfEven(raw);
 }
 
-function checkUnitValue(scope: IConstruct, prop: string, value: string, setting: UnitSetting): void {
-  const { units } = unitsOf(setting.unit);
+function checkUnitValue(scope: IConstruct, prop: string, value: string, setting: PostgresSetting): void {
+  const unit = setting.unit!;
+  const { units } = unitsOf(unit);
   const converted = baseValue(value, setting);
   const unitList = Object.keys(units).join(', ');
   if (converted === undefined) {
-    throw propError(scope, prop, value, `a number with one of PostgreSQL's units ${unitList} (case-sensitive; no unit means ${setting.unit}), e.g. "${example(setting.unit)}"`);
+    throw propError(scope, prop, value, `a number with one of PostgreSQL's units ${unitList} (case-sensitive; no unit means ${unit}), e.g. "${example(unit)}"`);
   }
-  if (converted < setting.min || converted > setting.max) {
-    const special = setting.min === -1 ? ' (or -1)' : '';
-    throw propError(scope, prop, value, `at least ${show(Math.max(setting.min, 0), setting.unit)}${special} (PostgreSQL's minimum) and at most ${show(setting.max, setting.unit)}`);
+  const min = setting.min!;
+  const max = setting.max!;
+  if (converted < min || converted > max) {
+    const special = min === -1 ? ' (or -1)' : '';
+    throw propError(scope, prop, value, `at least ${show(Math.max(min, 0), unit)}${special} (PostgreSQL's minimum) and at most ${show(max, unit)}`);
   }
 }
 
 function unitsOf(unit: string): { units: Record<string, number>; base: number } {
   if (unit === '8kB') return { units: MEMORY_UNITS, base: 8192 };
   if (unit in MEMORY_UNITS) return { units: MEMORY_UNITS, base: MEMORY_UNITS[unit] };
-  return { units: TIME_UNITS, base: TIME_UNITS[unit] };
+  if (unit in TIME_UNITS) return { units: TIME_UNITS, base: TIME_UNITS[unit] };
+  throw new Error(`unit "${unit}" of a generated parameter list is not one the library converts`);
 }
 
 function show(amount: number, unit: string): string {

@@ -1,7 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkParameterValues, baseValue } from './parameter-values';
-import { UNIT_SETTINGS } from './postgres-settings';
+import { TargetMajor } from './postgres-settings';
 import { propError } from '../core/errors';
 
 const MiB = (size: Size) => size.toMebibytes({ rounding: SizeRoundingBehavior.FLOOR });
@@ -29,17 +29,17 @@ export function tunedParameters(memory: Size, maxConnections: number): Record<st
 
 /** A memory setting (`shared_buffers = 2GB`, `131072` 8kB pages) in MiB, or undefined if unreadable. */
 export function memorySettingMiB(value: string): number | undefined {
-  const pages = baseValue(value, UNIT_SETTINGS.shared_buffers);
+  const pages = baseValue(value, { type: 'integer', unit: '8kB' });
   return pages === undefined ? undefined : (pages * 8) / 1024;
 }
 
 /**
- * Derived parameters with the user's on top. Refuses a value PostgreSQL would not start with
- * (the user's first, so the message shows what they wrote) and a shared_buffers that cannot fit
- * in memory.
+ * Derived parameters with the user's on top. Refuses a parameter the target major does not have,
+ * a value PostgreSQL would not start with (the user's first, so the message shows what they
+ * wrote) and a shared_buffers that cannot fit in memory.
  */
-export function mergeParameters(scope: IConstruct, memory: Size, user: Record<string, string>): Record<string, string> {
-  checkParameterValues(scope, user);
+export function mergeParameters(scope: IConstruct, memory: Size, user: Record<string, string>, target: TargetMajor): Record<string, string> {
+  checkParameterValues(scope, user, target);
   const maxConnections = Number(user.max_connections ?? 100);
   const merged = { ...tunedParameters(memory, maxConnections), ...user };
   const shared = memorySettingMiB(merged.shared_buffers)!;
@@ -47,6 +47,6 @@ export function mergeParameters(scope: IConstruct, memory: Size, user: Record<st
     throw propError(scope, 'parameters.shared_buffers', merged.shared_buffers,
       `must be well below the memory limit (${MiB(memory)}MiB); PostgreSQL would be OOM-killed. About a quarter of memory is usual`);
   }
-  checkParameterValues(scope, merged);
+  checkParameterValues(scope, merged, target);
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
 }

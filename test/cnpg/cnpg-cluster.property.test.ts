@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import { clusterInput, memoryOf } from './cnpg-cluster.arbitraries';
 import { CnpgCluster } from '../../src';
 import { baseValue } from '../../src/cnpg/parameter-values';
-import { UNIT_SETTINGS } from '../../src/cnpg/postgres-settings';
+import { postgresSettings } from '../../src/cnpg/postgres-settings';
 import { synthesizesOrExplains } from '../helpers/property';
 
 describe('CnpgCluster bad input (property)', () => {
@@ -16,8 +16,8 @@ describe('CnpgCluster bad input (property)', () => {
         const spec = manifests.find((m) => m.kind === 'Cluster').spec.postgresql;
         for (const [name, value] of Object.entries(spec.parameters as Record<string, string>)) {
           expect(value).not.toMatch(/[\r\n]/);
-          const unit = UNIT_SETTINGS[name];
-          if (unit) expect([name, baseValue(value, unit)! >= unit.min]).toEqual([name, true]);
+          const setting = postgresSettings(15).byName.get(name.toLowerCase());
+          if (setting?.unit) expect([name, baseValue(value, setting)! >= setting.min!]).toEqual([name, true]);
         }
         expect(spec.pg_hba ?? []).toEqual(input.pgHba);
         for (const line of input.pgHba) expect(line).not.toMatch(/[\r\n]/);

@@ -17,7 +17,7 @@ describe.each([
   ['16Gi', Size.gibibytes(16)],
 ])('derived parameters for a %s pod', (label, memory) => {
   test('PostgreSQL 15 starts with them and reports each value back', async () => {
-    const parameters = mergeParameters(Testing.chart(), memory, {});
+    const parameters = mergeParameters(Testing.chart(), memory, {}, { major: 15, caveat: '' });
     const server = await PostgresServer.start({ conf: renderPostgresConf('postgresql.conf', Object.entries(parameters).map(([key, value]) => ({ key, value }))) });
     try {
       expect(server.query('SELECT count(*) FROM pg_file_settings WHERE error IS NOT NULL')).toBe('0');

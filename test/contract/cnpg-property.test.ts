@@ -6,7 +6,7 @@ import { serviceTempDir, stopAllServices, writeServiceFile } from './harness/pro
 import { makeTestPki } from './harness/tls';
 import { CnpgCluster } from '../../src';
 import { baseValue } from '../../src/cnpg/parameter-values';
-import { UNIT_SETTINGS } from '../../src/cnpg/postgres-settings';
+import { postgresSettings } from '../../src/cnpg/postgres-settings';
 import { renderPostgresConf } from '../../src/core/render/postgres-conf';
 import { ACCEPTED_PG_HBA, clusterInput, memoryOf } from '../cnpg/cnpg-cluster.arbitraries';
 import { CLEAR_ERROR } from '../helpers/property';
@@ -61,10 +61,10 @@ test('#11 Also: accepted CnpgCluster parameters and pg_hba entries are accepted 
       const rules = Number(query('SELECT count(*) FROM pg_hba_file_rules'));
       if (rules !== hba.length + 1) problems.push(`pg_hba: ${rules} rules loaded for ${hba.length + 1} lines`);
       for (const [name, value] of Object.entries(parameters)) {
-        const setting = query(`SELECT reset_val FROM pg_settings WHERE name = '${name}'`);
-        const unit = UNIT_SETTINGS[name];
-        const expected = unit ? String(baseValue(value, unit)) : value;
-        if (Number(setting) !== Number(expected) && setting !== expected) problems.push(`${name} = '${value}' read back as ${setting}, expected ${expected}`);
+        const actual = query(`SELECT reset_val FROM pg_settings WHERE name = '${name}'`);
+        const setting = postgresSettings(15).byName.get(name.toLowerCase());
+        const expected = setting?.unit ? String(baseValue(value, setting)) : value;
+        if (Number(actual) !== Number(expected) && actual !== expected) problems.push(`${name} = '${value}' read back as ${actual}, expected ${expected}`);
       }
       if (problems.length > 0) throw new Error(problems.join('; '));
       counts.postgresAccepted++;
