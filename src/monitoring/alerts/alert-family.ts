@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AlertRule, MetricSource, checkRule } from './alert-rule';
+import { AlertRule, MetricSource, checkExpr, checkRule } from './alert-rule';
 import { connectionRules, queryRules } from './families/activity';
 import { availabilityRules, replicationRules } from './families/availability';
 import { backupRules, restoreTestRules } from './families/backups';
@@ -216,7 +216,10 @@ export class AlertFamily {
   /** A family of your own rules. */
   public static custom(name: string, rules: AlertRule[]): AlertFamily {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw propError('AlertFamily', 'custom.name', name, 'lower-case words joined by "-"');
-    rules.forEach((rule, i) => checkRule(`AlertFamily.custom(${name}).rules[${i}]`, rule));
+    rules.forEach((rule, i) => {
+      checkRule(`AlertFamily.custom(${name}).rules[${i}]`, rule);
+      checkExpr(`AlertFamily.custom(${name}).rules[${i}]`, rule);
+    });
     const copy = [...rules];
     return new AlertFamily(name, () => copy);
   }

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { exprProblem, labelNameProblem } from './promql';
+import { promqlProblems } from './promql-syntax';
 import { propError } from '../../core/errors';
 
 /** How urgent an alert is (the `severity` label routed by Alertmanager). */
@@ -79,4 +80,13 @@ export function checkRule(where: string, rule: AlertRule): void {
     if (labelProblem) throw propError(where, `${rule.name}.labels`, name, labelProblem);
   }
   if (rule.for !== undefined && !(rule.for.toSeconds({ integral: false }) >= 0)) throw propError(where, `${rule.name}.for`, rule.for.toHumanString(), 'a duration of 0 or more');
+}
+
+/**
+ * Checks a user's rule expression with the PromQL grammar and types, when it is given (the
+ * catalog's own rules are checked at synth, with the rest of the PrometheusRule).
+ */
+export function checkExpr(where: string, rule: AlertRule): void {
+  const problems = promqlProblems(rule.expr);
+  if (problems.length > 0) throw propError(where, `${rule.name}.expr`, rule.expr, problems.join('; '));
 }

@@ -3,10 +3,13 @@ import { Construct } from 'constructs';
 import { AlertFamily } from './alert-family';
 import { AlertRule, checkRule } from './alert-rule';
 import { AlertContext } from './families/cronjobs';
-import { exprProblem, labelNameProblem } from './promql';
+import { labelNameProblem } from './promql';
+import { promqlProblems } from './promql-syntax';
+import { prometheusRuleCheck } from './rule-check';
 import { DEFAULT_RUNBOOK_BASE, RuleGroup, ruleGroups } from './rule-groups';
 import { propError } from '../../core/errors';
 import { JOB_KINDS, libraryCronJobs } from '../../core/job-registry';
+import { addManifestChecks } from '../../core/manifest-checks';
 import { SchemaValidation } from '../../core/schema-validation';
 import { Warnings } from '../../core/warnings';
 
@@ -69,14 +72,16 @@ export class PostgresAlerts extends Construct {
       spec: Lazy.any({ produce: () => ({ groups: this.groups() }) }),
     });
     SchemaValidation.addTo(this.resource);
+    // Reads the emitted rules, JSON patches included, in the object's one synth-time pass.
+    addManifestChecks(this.resource, prometheusRuleCheck);
     this.node.addValidation({ validate: () => this.duplicates() });
   }
 
   /** Adds an alert of your own to the `postgresql.custom` group. */
   public addAlert(alert: AlertRule): void {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(alert.name ?? '')) throw propError(this, 'addAlert.name', alert.name, 'an alert name: letters, digits and "_"');
-    const problem = exprProblem(alert.expr);
-    if (problem) throw propError(this, `addAlert(${alert.name}).expr`, alert.expr, problem);
+    const problems = promqlProblems(alert.expr);
+    if (problems.length > 0) throw propError(this, `addAlert(${alert.name}).expr`, alert.expr, problems.join('; '));
     checkRule(this.node.path, alert);
     this.custom.push(alert);
     this.rendered = undefined;
