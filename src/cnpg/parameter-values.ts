@@ -10,6 +10,20 @@ const TIME_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_
 /** A WAL segment is 16MB unless initdb is told otherwise; PostgreSQL needs two for min/max_wal_size. */
 const WAL_SEGMENT_MB = 16;
 
+/**
+ * PostgreSQL refuses a max_stack_depth above the process's stack limit less 512kB; a container's
+ * limit is 8MB unless its runtime says otherwise.
+ */
+const MAX_STACK_DEPTH_KB = 8 * 1024 - 512;
+
+/**
+ * Server processes PostgreSQL can address (MAX_BACKENDS): connections, autovacuum workers,
+ * background workers and WAL senders (plus the launcher) must fit together. Unset ones count
+ * with CloudNativePG's or PostgreSQL's default.
+ */
+const MAX_BACKENDS = 262143;
+const BACKEND_DEFAULTS: Record<string, number> = { max_connections: 100, autovacuum_max_workers: 3, max_worker_processes: 32, max_wal_senders: 10 };
+
 /** What a value is read against: a setting's type and base unit. */
 export type ValueShape = Pick<PostgresSetting, 'type' | 'unit'>;
 
@@ -42,6 +56,20 @@ export function checkParameterValues(scope: IConstruct, parameters: Record<strin
     if ((key === 'min_wal_size' || key === 'max_wal_size') && baseValue(value, setting)! < 2 * WAL_SEGMENT_MB) {
       throw propError(scope, prop, value, `at least twice the ${WAL_SEGMENT_MB}MB WAL segment (${2 * WAL_SEGMENT_MB}MB); PostgreSQL refuses to start with less`);
     }
+    if (key === 'max_stack_depth' && baseValue(value, setting)! > MAX_STACK_DEPTH_KB) {
+      throw propError(scope, prop, value, `at most ${MAX_STACK_DEPTH_KB}kB: PostgreSQL refuses more than the stack limit (8MB in a container) less 512kB`);
+    }
+  }
+  checkBackendCount(scope, parameters, seen);
+}
+
+function checkBackendCount(scope: IConstruct, parameters: Record<string, string>, names: Map<string, string>): void {
+  const count = (key: string) => (names.has(key) ? Number(parameters[names.get(key)!]) : BACKEND_DEFAULTS[key]);
+  const total = Object.keys(BACKEND_DEFAULTS).reduce((sum, key) => sum + count(key), 1);
+  if (total > MAX_BACKENDS) {
+    const largest = Object.keys(BACKEND_DEFAULTS).filter((key) => names.has(key)).sort((a, b) => count(b) - count(a))[0];
+    throw propError(scope, `parameters.${names.get(largest)}`, parameters[names.get(largest)!],
+      `max_connections + autovacuum_max_workers + max_worker_processes + max_wal_senders + 1 at most ${MAX_BACKENDS} (PostgreSQL's process limit); they add up to ${total}`);
   }
 }
 
@@ -107,7 +135,7 @@ function checkNumber(scope: IConstruct, prop: string, value: string, setting: Po
 export function baseValue(value: string, setting: ValueShape): number | undefined {
   const { units, base } = unitsOf(setting.unit ?? '');
   // No leading zeros: PostgreSQL would read "010" as octal.
-  const match = /^\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
+  const match = /^\s*(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
   if (!match || (match[2] !== '' && units[match[2]] === undefined)) return undefined;
   const raw = match[2] === '' ? Number(match[1]) : (Number(match[1]) * units[match[2]]) / base;
   return setting.type === 'real' ? raw : roundHalfEven(raw);

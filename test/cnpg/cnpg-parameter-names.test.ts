@@ -104,6 +104,8 @@ describe('#12 parameter values by type', () => {
     ['shared_buffers', '0', "at least 128kB (PostgreSQL's minimum)"],
     ['vacuum_cost_delay', '101ms', 'at most 100ms'],
     ['max_connections', '100kB', 'a positive integer'],
+    ['max_connections', '262143', 'max_connections + autovacuum_max_workers + max_worker_processes + max_wal_senders + 1 at most 262143'],
+    ['max_stack_depth', '8MB', 'at most 7680kB'],
   ])('#12 parameters.%s = %j is refused (%s)', (name, value, hint) => {
     const message = refused({ [name]: value });
     expect(message).toMatch(/^\[test\/Db\] parameters\.[^:]+: got .*; /);
@@ -124,6 +126,8 @@ describe('#12 parameter values by type', () => {
       random_page_cost: '1.1',
       cpu_tuple_cost: '1e-2',
       vacuum_cost_delay: '2.5ms',
+      autovacuum_vacuum_cost_delay: '1e-3',
+      max_stack_depth: '7MB',
       wal_compression: 'zstd',
       log_line_prefix: '%m [%p] ',
     };
