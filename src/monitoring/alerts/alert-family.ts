@@ -10,6 +10,7 @@ import { poolingRules } from './families/pooling';
 import { labelNameProblem, re2Problem } from './promql';
 import { propError } from '../../core/errors';
 import { libraryCronJobs } from '../../core/job-registry';
+import type { MetricSourceId } from '../metrics';
 
 /** Options shared by families that can read either postgres_exporter or CloudNativePG metrics. */
 export interface SourceOptions {
@@ -133,13 +134,13 @@ export class AlertFamily {
   /** Instance down, no primary, split-brain (counted per cluster). */
   public static availability(options: SourceOptions = {}): AlertFamily {
     sourceOptions('availability', options);
-    return new AlertFamily('availability', () => availabilityRules(options));
+    return new AlertFamily('availability', () => availabilityRules(options), [database(options)]);
   }
 
   /** Replication lag (time and bytes), a standby not streaming, inactive slots. */
   public static replication(options: ReplicationAlertOptions = {}): AlertFamily {
     sourceOptions('replication', options);
-    return new AlertFamily('replication', () => replicationRules(options));
+    return new AlertFamily('replication', () => replicationRules(options), [database(options)]);
   }
 
   /** Connections above 80% and 95% of max_connections minus reserved. */
@@ -150,13 +151,13 @@ export class AlertFamily {
     ratio('connections.criticalRatio', critical);
     if (warning >= critical) throw propError('AlertFamily', 'connections.warningRatio', warning, `must be below criticalRatio (${critical})`);
     sourceOptions('connections', options);
-    return new AlertFamily('connections', () => connectionRules({ ...options, warningRatio: warning, criticalRatio: critical }));
+    return new AlertFamily('connections', () => connectionRules({ ...options, warningRatio: warning, criticalRatio: critical }), [database(options)]);
   }
 
   /** Long-running queries and transactions, idle in transaction, lock waits. */
   public static queries(options: QueryAlertOptions = {}): AlertFamily {
     count('queries.maxLockWaiters', options.maxLockWaiters);
-    return new AlertFamily('queries', () => queryRules(options));
+    return new AlertFamily('queries', () => queryRules(options), ['postgres_exporter']);
   }
 
   /** Database growth projected with predict_linear: the limit reached within the horizon. */
@@ -164,7 +165,7 @@ export class AlertFamily {
     if (!options?.sizeLimit || options.sizeLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) <= 0) {
       throw propError('AlertFamily', 'storage.sizeLimit', options?.sizeLimit, 'a positive Size, e.g. Size.gibibytes(80)');
     }
-    return new AlertFamily('storage', () => storageRules(options));
+    return new AlertFamily('storage', () => storageRules(options), ['postgres_exporter']);
   }
 
   /**
@@ -176,7 +177,8 @@ export class AlertFamily {
     for (const prop of ['fullCronJobPattern', 'differentialCronJobPattern', 'incrementalCronJobPattern', 'dumpCronJobPattern', 'jobPattern'] as const) {
       regex(`backups.${prop}`, options[prop]);
     }
-    return new AlertFamily('backups', (ctx) => backupRules(options, ctx));
+    return new AlertFamily('backups', (ctx) => backupRules(options, ctx),
+      [database(options), 'kube-state-metrics', ...(options.source === MetricSource.CNPG ? ['barman-cloud' as const] : [])]);
   }
 
   /**
@@ -186,7 +188,7 @@ export class AlertFamily {
   public static restoreTests(options: RestoreTestAlertOptions = {}): AlertFamily {
     if (options.slo !== undefined) ratio('restoreTests.slo', options.slo);
     regex('restoreTests.cronJobPattern', options.cronJobPattern);
-    return new AlertFamily('restore-tests', (ctx) => restoreTestRules(options, ctx));
+    return new AlertFamily('restore-tests', (ctx) => restoreTestRules(options, ctx), ['restore-test', 'kube-state-metrics']);
   }
 
   /** Transaction ID wraparound, deadlocks, dead tuples. */
@@ -196,13 +198,13 @@ export class AlertFamily {
       throw propError('AlertFamily', 'maintenance.maxXidAge', xid, 'an integer from 1000000 to 2000000000 (wraparound is at about 2.1 billion)');
     }
     if (options.maxDeadTupleRatio !== undefined) ratio('maintenance.maxDeadTupleRatio', options.maxDeadTupleRatio);
-    return new AlertFamily('maintenance', () => maintenanceRules(options));
+    return new AlertFamily('maintenance', () => maintenanceRules(options), ['postgres_exporter']);
   }
 
   /** PgBouncer clients waiting for a server connection, and how long. */
   public static pooling(options: PoolingAlertOptions = {}): AlertFamily {
     count('pooling.maxWaitingClients', options.maxWaitingClients);
-    return new AlertFamily('pooling', () => poolingRules(options));
+    return new AlertFamily('pooling', () => poolingRules(options), ['pgbouncer_exporter']);
   }
 
   /** Every family with defaults (storage needs a size limit, so it is left out). */
@@ -221,13 +223,19 @@ export class AlertFamily {
       checkExpr(`AlertFamily.custom(${name}).rules[${i}]`, rule);
     });
     const copy = [...rules];
-    return new AlertFamily(name, () => copy);
+    return new AlertFamily(name, () => copy, []);
   }
 
   private constructor(
     /** Family name; the rule group is `postgresql.<name>`. */
     public readonly name: string,
     private readonly build: (ctx: AlertContext) => AlertRule[],
+    /**
+     * Where the family's metrics come from, so a test can check every metric name it uses
+     * against what those programs export (none for a custom family: its metrics are the user's).
+     * @internal
+     */
+    public readonly _sources: readonly MetricSourceId[],
   ) {}
 
   /**
@@ -242,6 +250,11 @@ export class AlertFamily {
   public _render(ctx: AlertContext): AlertRule[] {
     return this.build(ctx);
   }
+}
+
+/** The program that reports PostgreSQL's own metrics for a family with a `source` option. */
+function database(options: SourceOptions): MetricSourceId {
+  return options.source === MetricSource.CNPG ? 'cnpg' : 'postgres_exporter';
 }
 
 function sourceOptions(family: string, options: SourceOptions): void {
