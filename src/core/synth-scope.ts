@@ -1,62 +1,81 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
- * Synth boundaries, so that a validation runs once per synth whatever cdk8s does. cdk8s 2
- * validates the whole app before synthesizing each chart (`Chart.toJson()` →
- * `App._synthChart()` → `validate(app)`), so an app of N charts runs every validation N + 1
- * times, and an app that grows with its charts is quadratic. Nothing can change the app while a
- * synth runs (only Lazy values are produced, and they are deterministic), so within one synth a
- * validation's first answer stands.
+ * Synth boundaries, so that synth stays linear in the size of the app whatever cdk8s does.
+ *
+ * cdk8s 2 prepares and validates the whole app before synthesizing each chart
+ * (`Chart.toJson()` → `App._synthChart()` → `resolveDependencies(app)` + `validate(app)`): an app
+ * of N charts walks the app and runs every validation N + 1 times, which is quadratic when the
+ * app grows by charts. Nothing can change the app while a synth runs (only Lazy values are
+ * produced, and they are deterministic), so within one synth:
+ * - a validation's first answer stands (`oncePerSynth`, `addSynthValidation`);
+ * - an object renders once: `ApiObject.toJson()` keeps its answer until the synth closes, so
+ *   the checks that read an object and the output share one rendering;
+ * - inside `App.synth()` / `App.synthYaml()`, which prepare and validate the app before any
+ *   chart, a chart only renders its objects (what `_synthChart` does after its own repeat of
+ *   that work; the order of the objects is cdk8s' own).
  *
  * The entry points are wrapped once, here: `App.synth()`, `App.synthYaml()` and `Chart.toJson()`
  * (which `Testing.synth()` calls). The outermost call opens a synth and closes it on return or
- * throw. Outside any synth (a direct `node.validate()`), validations are computed every time.
- *
- * Within a synth an object renders once: `ApiObject.toJson()` keeps its answer until the synth
- * closes, so the checks that read an object and the output share one rendering.
+ * throw. Outside any synth (a direct `node.validate()`), everything is computed every time.
  */
 let depth = 0;
 let current: object | undefined;
+/** The app whose `synth()`/`synthYaml()` runs, once it has prepared and validated itself. */
+let appInSynth: App | undefined;
 let rendered = new WeakMap<ApiObject, unknown>();
 
 const WRAPPED = Symbol.for('cdk8s-pg-reliability.synth-scope');
 
-function wrap(prototype: any, method: string): void {
-  const original = prototype[method];
+function replace(target: any, method: string, make: (original: Function) => Function): void {
+  const original = target[method];
   if (typeof original !== 'function' || original[WRAPPED]) return;
-  const wrapped = function (this: unknown, ...args: unknown[]) {
-    if (depth++ === 0) current = {};
+  const wrapped = make(original);
+  (wrapped as any)[WRAPPED] = true;
+  target[method] = wrapped;
+}
+
+/** Opens a synth on the outermost call of `method`; `appWide`: the method prepares and validates the whole app (App.synth, App.synthYaml). */
+function scope(target: any, method: string, appWide: boolean): void {
+  replace(target, method, (original) => function (this: any, ...args: unknown[]) {
+    const outermost = depth++ === 0;
+    if (outermost) {
+      current = {};
+      if (appWide) appInSynth = this;
+    }
     try {
       return original.apply(this, args);
     } finally {
       if (--depth === 0) {
         current = undefined;
+        appInSynth = undefined;
         rendered = new WeakMap();
       }
     }
-  };
-  (wrapped as any)[WRAPPED] = true;
-  prototype[method] = wrapped;
+  });
 }
 
-/** Renders an object once per synth; outside a synth, on every call. */
-function renderOnce(prototype: any): void {
-  const original = prototype.toJson;
-  if (original[WRAPPED]) return;
-  const wrapped = function (this: ApiObject) {
-    if (current === undefined) return original.call(this);
-    if (!rendered.has(this)) rendered.set(this, original.call(this));
-    return rendered.get(this);
-  };
-  (wrapped as any)[WRAPPED] = true;
-  prototype.toJson = wrapped;
-}
+scope(App.prototype, 'synth', true);
+scope(App.prototype, 'synthYaml', true);
+scope(Chart.prototype, 'toJson', false);
 
-wrap(App.prototype, 'synth');
-wrap(App.prototype, 'synthYaml');
-wrap(Chart.prototype, 'toJson');
-renderOnce(ApiObject.prototype);
+replace(ApiObject.prototype, 'toJson', (original) => function (this: ApiObject) {
+  if (current === undefined) return original.call(this);
+  if (!rendered.has(this)) rendered.set(this, original.call(this));
+  return rendered.get(this);
+});
+
+// Within an app-wide synth the app is prepared and validated before the first chart renders;
+// `_synthChart` would repeat both for every chart. Its last step is kept as cdk8s writes it: the
+// chart's own ApiObjects in dependency order. (An internal cdk8s method: if a cdk8s version
+// lacks it, nothing is replaced and synth is only slower.)
+replace(App, '_synthChart', (original) => function (this: unknown, chart: Chart) {
+  if (appInSynth === undefined || App.of(chart) !== appInSynth) return original.call(this, chart);
+  return new DependencyGraph(chart.node).topology()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+    .map((o) => o.toJson());
+});
 
 /** A token for the synth in progress (a new object for each), or undefined outside one. */
 export function currentSynth(): object | undefined {

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
 import { addManifestChecks } from '../../src/core/manifest-checks';
 import { addSynthValidation, currentSynth } from '../../src/core/synth-scope';
 
@@ -52,5 +52,32 @@ describe('validations run once per synth (issue 12)', () => {
     objects[0].addJsonPatch(JsonPatch.replace('/data/a', 'x'));
     expect(() => app.synthYaml()).toThrow(/data.a: got "x"/);
     expect(currentSynth()).toBeUndefined();
+  });
+});
+
+describe('an app-wide synth prepares and validates the app once (issue 12)', () => {
+  test('a plain validation runs once per App.synthYaml()/App.synth(), not once per chart', () => {
+    const app = Testing.app();
+    let runs = 0;
+    for (let i = 0; i < 20; i++) new ApiObject(new Chart(app, `c${i}`), 'Settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `s${i}` } });
+    app.node.addValidation({ validate: () => [`${++runs}`].filter(() => false) });
+    app.synthYaml();
+    expect(runs).toBe(1);
+    app.synth();
+    expect(runs).toBe(2);
+  });
+
+  test('the output is what cdk8s renders chart by chart: same objects, same order, dependencies first', () => {
+    const app = Testing.app();
+    const later = new Chart(app, 'later');
+    const earlier = new Chart(app, 'earlier');
+    later.addDependency(earlier);
+    const configMap = (chart: Chart, id: string) => new ApiObject(chart, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id.toLowerCase() } });
+    const [a, b, c] = [configMap(later, 'A'), configMap(later, 'B'), configMap(earlier, 'C')];
+    a.addDependency(b);
+    void c;
+    const chartByChart = app.charts.flatMap((chart) => chart.toJson());
+    expect(chartByChart.map((m: any) => m.metadata.name)).toEqual(['c', 'b', 'a']);
+    expect(app.synthYaml()).toEqual(Yaml.stringify(...chartByChart));
   });
 });
