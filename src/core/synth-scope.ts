@@ -37,7 +37,7 @@ function replace(target: any, method: string, make: (original: Function) => Func
 }
 
 /** Opens a synth on the outermost call of `method`; `appWide`: the method prepares and validates the whole app (App.synth, App.synthYaml). */
-function scope(target: any, method: string, appWide: boolean): void {
+function openSynthOn(target: any, method: string, appWide: boolean): void {
   replace(target, method, (original) => function (this: any, ...args: unknown[]) {
     const outermost = depth++ === 0;
     if (outermost) {
@@ -56,9 +56,9 @@ function scope(target: any, method: string, appWide: boolean): void {
   });
 }
 
-scope(App.prototype, 'synth', true);
-scope(App.prototype, 'synthYaml', true);
-scope(Chart.prototype, 'toJson', false);
+openSynthOn(App.prototype, 'synth', true);
+openSynthOn(App.prototype, 'synthYaml', true);
+openSynthOn(Chart.prototype, 'toJson', false);
 
 replace(ApiObject.prototype, 'toJson', (original) => function (this: ApiObject) {
   if (current === undefined) return original.call(this);
