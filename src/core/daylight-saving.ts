@@ -15,6 +15,7 @@ interface WallTime {
 const DAY = 86_400_000;
 const formats = new Map<string, Intl.DateTimeFormat>();
 const gapsByZone = new Map<string, Array<{ start: number; minutes: number; offset: number }>>();
+const skippedBySchedule = new Map<string, readonly WallTime[]>();
 
 function format(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
@@ -65,8 +66,12 @@ function gaps(timeZone: string, from: number, days: number) {
  * The wall-clock minutes at which `schedule` would fire in `timeZone` but which do not exist
  * there, in the year from `from`: the CronJob controller skips those runs.
  */
-export function skippedRuns(schedule: Schedule, timeZone: string, from: Date, days = 366): WallTime[] {
+export function skippedRuns(schedule: Schedule, timeZone: string, from: Date, days = 366): readonly WallTime[] {
   const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+  // Many jobs share a schedule and a zone (one per database, say): each pair is worked out once.
+  const key = `${schedule.toCnpg()} ${timeZone} ${start} ${days}`;
+  const known = skippedBySchedule.get(key);
+  if (known) return known;
   const skipped: WallTime[] = [];
   for (const gap of gaps(timeZone, start, days)) {
     for (let m = 0; m < gap.minutes; m++) {
@@ -83,6 +88,7 @@ export function skippedRuns(schedule: Schedule, timeZone: string, from: Date, da
       if (schedule._firesAt(wall)) skipped.push(wall);
     }
   }
+  skippedBySchedule.set(key, skipped);
   return skipped;
 }
 
@@ -92,7 +98,7 @@ export function skippedRuns(schedule: Schedule, timeZone: string, from: Date, da
  */
 export function warnOnSkippedRuns(scope: IConstruct, prop: string, schedule: Schedule, timeZone: string | undefined, from = new Date()): void {
   if (timeZone === undefined) return;
-  let runs: WallTime[];
+  let runs: readonly WallTime[];
   try {
     runs = skippedRuns(schedule, timeZone, from);
   } catch {
