@@ -1,6 +1,7 @@
 /**
  * Extracts the CEL rules (`x-kubernetes-validations`) of the upstream CRDs into
- * src/schemas/cel-rules.json, which src/core/cel-validation.ts evaluates at synth.
+ * src/schemas/cel-rules.json and compiles them to JavaScript (scripts/cel-to-js.ts) into
+ * src/schemas/cel-rules.validate.js, which src/core/cel-validation.ts evaluates at synth.
  *
  * Run alone (`ts-node scripts/extract-cel-rules.ts`, CRDs from $CRDS_DIR, default
  * ../shared/crds) or through `writeCelRules()` from scripts/import-crds.ts, which empties
@@ -14,7 +15,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, plan } from '@bufbuild/cel';
 import * as YAML from 'yaml';
-import { CelRule, CelRulesOfKind, celEnvironment, escapeCelName, EVERY_ELEMENT, EVERY_VALUE } from '../src/core/cel-validation';
+import { celEnvironment, celToJs, renderCelModule } from './cel-to-js';
+import { CelRule, CelRulesOfKind, escapeCelName, EVERY_ELEMENT, EVERY_VALUE } from '../src/core/cel-validation';
 
 type Schema = { [key: string]: any };
 
@@ -27,6 +29,8 @@ export interface CrdVersion {
 }
 
 export const CEL_RULES_FILE = 'cel-rules.json';
+/** The compiled rules; named like the schema validators so the build copies it into lib/. */
+export const CEL_PROGRAMS_FILE = 'cel-rules.validate.js';
 
 /**
  * The CEL rules of an openAPIV3Schema, in schema order, each with the location it applies to:
@@ -81,6 +85,9 @@ function celRule(source: Schema, at: string[]): CelRule {
   const where = `rule ${JSON.stringify(source.rule)} at ${at.join('.') || '<root>'}`;
   const transition = checkExpression(source.rule, where);
   if (source.messageExpression !== undefined) checkExpression(source.messageExpression, `messageExpression of ${where}`);
+  // Compiled here too, so celRulesOf() already refuses what the JavaScript compiler cannot do.
+  const asRule = { at, rule: source.rule, messageExpression: source.messageExpression, transition };
+  for (const compiled of evaluatedExpressions([asRule], () => where)) celToJs(compiled.expression, compiled.where);
   const rule: Record<string, unknown> = { at, rule: source.rule };
   for (const key of ['message', 'messageExpression', 'fieldPath', 'reason'] as const) {
     if (source[key] !== undefined) rule[key] = source[key];
@@ -141,9 +148,27 @@ export function renderCelRules(crds: readonly CrdVersion[]): string {
   return JSON.stringify(celRulesData(crds), null, 1) + '\n';
 }
 
-/** Writes cel-rules.json into `schemasDir`; the call scripts/import-crds.ts makes. */
+/**
+ * The expressions a synth evaluates: every rule and messageExpression, transition rules aside
+ * (they are skipped at synth, see skippedCelRules()).
+ */
+function evaluatedExpressions(rules: readonly CelRule[], where: (rule: CelRule) => string = (r) => `rule ${JSON.stringify(r.rule)} at ${r.at.join('.') || '<root>'}`) {
+  return rules.filter((r) => !r.transition).flatMap((r) => [
+    { expression: r.rule, where: where(r) },
+    ...(r.messageExpression === undefined ? [] : [{ expression: r.messageExpression, where: `messageExpression of ${where(r)}` }]),
+  ]);
+}
+
+/** The content of cel-rules.validate.js: the expressions of celRulesData() compiled to JavaScript. */
+export function renderCelPrograms(data: Record<string, CelRulesOfKind>): string {
+  return renderCelModule(Object.values(data).flatMap((kind) => evaluatedExpressions(kind.rules)));
+}
+
+/** Writes cel-rules.json and cel-rules.validate.js into `schemasDir`; the call scripts/import-crds.ts makes. */
 export function writeCelRules(crds: readonly CrdVersion[], schemasDir: string): void {
-  fs.writeFileSync(path.join(schemasDir, CEL_RULES_FILE), renderCelRules(crds));
+  const data = celRulesData(crds);
+  fs.writeFileSync(path.join(schemasDir, CEL_RULES_FILE), JSON.stringify(data, null, 1) + '\n');
+  fs.writeFileSync(path.join(schemasDir, CEL_PROGRAMS_FILE), renderCelPrograms(data));
 }
 
 /** The storage version of every CRD in `crdsDir`. */

@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type * as CelLibrary from '@bufbuild/cel';
+import * as runtime from './cel-runtime';
 
 /**
  * Synth-time evaluation of the CRDs' CEL rules (`x-kubernetes-validations`), extracted into
- * src/schemas/cel-rules.json by scripts/extract-cel-rules.ts. Kubernetes' semantics are kept
- * where they decide the outcome: a rule runs only where its location is present, `self` is the
- * value there, integers are CEL ints, a field that is absent (or null) is "no such key", and a
- * rule that cannot be evaluated rejects the object. Transition rules need the stored object
- * (`oldSelf`), which a synth does not have: they are skipped and listed by skippedCelRules().
+ * src/schemas/cel-rules.json by scripts/extract-cel-rules.ts and compiled there to JavaScript
+ * (src/schemas/cel-rules.validate.js), so no CEL library is loaded at synth. Kubernetes'
+ * semantics are kept where they decide the outcome: a rule runs only where its location is
+ * present, `self` is the value there, integers are CEL ints, a field that is absent (or null) is
+ * "no such key", and a rule that cannot be evaluated rejects the object. Transition rules need
+ * the stored object (`oldSelf`), which a synth does not have: they are skipped and listed by
+ * skippedCelRules().
  */
 
 /** Location marker for every element of a list (`items`). */
@@ -48,42 +50,31 @@ export interface SkippedCelRule {
   readonly message?: string;
 }
 
-type Cel = typeof CelLibrary;
-type Evaluate = (bindings: Record<string, unknown>) => unknown;
+/** A compiled CEL expression: its value for `self`, a runtime.CelError when it errs. */
+export type CelProgram = (self: unknown) => unknown;
+/** The program of each CEL expression (rule or messageExpression) of a set of rules. */
+export type CelPrograms = (expression: string) => CelProgram;
 
-let library: Cel | undefined;
-let environment: CelLibrary.CelEnv | undefined;
 let rulesByKind: Record<string, CelRulesOfKind> | undefined;
-const compiled = new Map<string, Evaluate>();
+let shipped: Record<string, CelProgram> | undefined;
 const hintsByKind = new Map<CelRulesOfKind, Hint>();
-
-/**
- * The CEL library takes ~150 ms to load: it is required on the first evaluation, so an app
- * whose objects carry no rules never pays for it.
- */
-function cel(): Cel {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  library ??= require('@bufbuild/cel') as Cel;
-  return library;
-}
-
-/**
- * The environment rules are planned in: CEL's standard library and the strings extension that
- * Kubernetes also enables. Kubernetes' own libraries (lists, regex find, url, quantity, ip, ...)
- * are not here; scripts/extract-cel-rules.ts refuses a rule that calls a function missing here.
- */
-export function celEnvironment(): CelLibrary.CelEnv {
-  if (!environment) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    environment = cel().celEnv({ funcs: strings });
-  }
-  return environment;
-}
 
 function allRules(): Record<string, CelRulesOfKind> {
   rulesByKind ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'schemas', 'cel-rules.json'), 'utf8'));
   return rulesByKind!;
+}
+
+/** The programs compiled ahead of time, loaded on the first evaluation (as the schema validators are). */
+function shippedPrograms(expression: string): CelProgram {
+  if (!shipped) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require(path.join(__dirname, '..', 'schemas', 'cel-rules.validate.js')) as (r: typeof runtime) => Record<string, CelProgram>;
+    shipped = load(runtime);
+  }
+  const program = shipped[expression];
+  // cel-rules.json and cel-rules.validate.js are written together: a miss means a stale pair.
+  if (!program) throw new Error(`no compiled program for CEL expression ${JSON.stringify(expression)}: run \`npx projen import-crds\``);
+  return program;
 }
 
 /**
@@ -95,13 +86,16 @@ export function celErrors(manifest: any): string[] {
   return kind ? celErrorsAgainst(kind, manifest) : [];
 }
 
-/** celErrors() with the rules given. */
-export function celErrorsAgainst(kind: CelRulesOfKind, manifest: any): string[] {
+/**
+ * celErrors() with the rules given, evaluated by `programs` (default: the ones compiled from the
+ * shipped CRDs; tests pass freshly compiled ones, or @bufbuild/cel's for reference).
+ */
+export function celErrorsAgainst(kind: CelRulesOfKind, manifest: any, programs: CelPrograms = shippedPrograms): string[] {
   const errors: string[] = [];
   for (const rule of kind.rules) {
     if (rule.transition) continue;
     for (const found of locate(rule.at.length === 0 ? rootSelf(manifest) : manifest, rule.at, '')) {
-      const error = evaluate(rule, toCel(found.value, hintAt(kind, rule.at)), found.path);
+      const error = evaluate(rule, toCel(found.value, hintAt(kind, rule.at)), found.path, programs);
       if (error) errors.push(error);
     }
   }
@@ -115,35 +109,25 @@ export function skippedCelRules(): SkippedCelRule[] {
     .map((r) => ({ kind, location: patternText(r.at), rule: r.rule, ...(r.message ? { message: r.message } : {}) })));
 }
 
-function evaluate(rule: CelRule, self: unknown, at: string): string | undefined {
-  const result = compile(rule.rule)({ self });
+function evaluate(rule: CelRule, self: unknown, at: string, programs: CelPrograms): string | undefined {
+  const result = programs(rule.rule)(self);
   if (result === true) return undefined;
   const where = `${at}${fieldPathText(rule.fieldPath)}`.replace(/^\./, '') || '<root>';
-  const message = messageOf(rule, self);
+  const message = messageOf(rule, self, programs);
   const source = `x-kubernetes-validations rule ${JSON.stringify(rule.rule)}`;
   if (result === false) return `${where}: ${message} (${source})`;
   // The API server rejects an object whose rule errs (e.g. "no such key"), so do we.
-  const why = cel().isCelError(result) ? result.message : `returned ${String(result)}, not a bool`;
+  const why = result instanceof runtime.CelError ? result.message : 'returned a value that is not a bool';
   return `${where}: ${message} (${source} could not be evaluated: ${why})`;
 }
 
-function messageOf(rule: CelRule, self: unknown): string {
+function messageOf(rule: CelRule, self: unknown, programs: CelPrograms): string {
   if (rule.messageExpression) {
-    const text = compile(rule.messageExpression)({ self });
+    const text = programs(rule.messageExpression)(self);
     // Kubernetes falls back to `message` when messageExpression errs or gives an unusable string.
     if (typeof text === 'string' && text.trim() !== '' && !text.includes('\n')) return text;
   }
   return rule.message ?? 'failed rule';
-}
-
-function compile(expression: string): Evaluate {
-  let planned = compiled.get(expression);
-  if (!planned) {
-    const { parse, plan } = cel();
-    planned = plan(celEnvironment(), parse(expression)) as Evaluate;
-    compiled.set(expression, planned);
-  }
-  return planned;
 }
 
 /** The values at a location pattern that are present, with their concrete paths. */

@@ -1,9 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isCelList, isCelMap, isCelUint, parse } from '@bufbuild/cel';
 import { ApiObject, JsonPatch, Size, Testing } from 'cdk8s';
-import { celRulesData, celRulesOf, readCrdVersions, renderCelRules } from '../../scripts/extract-cel-rules';
+import * as fc from 'fast-check';
+import { loadCelModule, referencePrograms, renderCelModule } from '../../scripts/cel-to-js';
+import { celRulesData, celRulesOf, readCrdVersions, renderCelPrograms, renderCelRules } from '../../scripts/extract-cel-rules';
 import { CnpgCluster, SchemaValidation } from '../../src';
-import { celErrors, celErrorsAgainst, CelRule, CelRulesOfKind, patternText, skippedCelRules } from '../../src/core/cel-validation';
+import { CelError, CelUint } from '../../src/core/cel-runtime';
+import { celErrors, celErrorsAgainst, CelPrograms, CelRule, CelRulesOfKind, patternText, skippedCelRules } from '../../src/core/cel-validation';
 import { synthValidated } from '../helpers/synth';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -85,6 +89,12 @@ const CASES: Record<string, Case> = {
 };
 
 const caseKey = (kind: string, rule: CelRule) => `${kind} ${patternText(rule.at)}: ${rule.rule}`;
+// @bufbuild/cel's evaluation: the reference every compiled rule must agree with.
+const reference = referencePrograms();
+/** The two evaluations may explain an error differently (the verdict and the message are the same). */
+const sameVerdict = (errors: string[]) => errors.map((e) => e.replace(/ could not be evaluated: .*\)$/, ' could not be evaluated)'));
+/** The rules of `kind` compiled as scripts/extract-cel-rules.ts compiles the shipped ones. */
+const compiledFor = (kind: CelRulesOfKind): CelPrograms => loadCelModule(renderCelPrograms({ kind }));
 const shippedRules = Object.entries(shipped).flatMap(([kind, { rules }]) => rules.map((rule) => ({ kind, rule, key: caseKey(kind, rule) })));
 const evaluated = shippedRules.filter(({ rule }) => !rule.transition);
 
@@ -102,6 +112,39 @@ function merge(a: any, b: any): any {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PROPERTY_RUNS = 500;
+
+/**
+ * JSON values of the kind a rule reads: objects with the field names it selects (present,
+ * absent or null), the strings it compares with, ints and doubles around 0, wrong types, lists
+ * of 0-3 items.
+ */
+function nearShapeOf(rule: CelRule): fc.Arbitrary<unknown> {
+  const fields = new Set<string>(['other']);
+  const strings = new Set<string>(['', 'x']);
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const kind = (node as any).exprKind;
+    if (kind?.case === 'selectExpr') fields.add(kind.value.field);
+    if (kind?.case === 'constExpr' && kind.value.constantKind.case === 'stringValue') strings.add(kind.value.constantKind.value);
+    Object.values(node).forEach(visit);
+  };
+  visit(parse(rule.rule).expr);
+  for (const s of [...strings]) if (s) strings.add(`${s}=1`);
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ maxDepth: 3 }, tie('leaf'), tie('object'), tie('list')),
+    leaf: fc.oneof(fc.constantFrom(...strings), fc.integer({ min: -2, max: 3 }), fc.constantFrom(0.5, -1.5, 1e300), fc.boolean(), fc.constant(null)),
+    object: fc.dictionary(fc.constantFrom(...fields), tie('value'), { maxKeys: 4 }),
+    list: fc.array(tie('value'), { maxLength: 3 }),
+  }));
+  return fc.oneof({ arbitrary: fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 4 }), weight: 3 }, { arbitrary: value, weight: 2 });
+}
+
+/** `value` at a rule's location: one element for `[*]`, one map value for `{*}`. */
+function placeAt(at: readonly string[], value: unknown): any {
+  return at.reduceRight<unknown>((inner, segment) => (segment === '[*]' ? [inner] : segment === '{*}' ? { key: inner } : { [segment]: inner }), value);
 }
 
 describe('CEL rules of the shipped CRDs', () => {
@@ -130,6 +173,23 @@ describe('CEL rules of the shipped CRDs', () => {
       if (!testCase) throw new Error(`no case for rule ${key}`);
       expect(celErrors(manifestOf(kind, testCase.violating))).toEqual([expectedMessage()]);
     });
+
+    test('the compiled rule and @bufbuild/cel agree on both objects', () => {
+      if (!testCase) throw new Error(`no case for rule ${key}`);
+      const only = { ...shipped[kind], rules: [rule] };
+      for (const fields of [testCase.passing, testCase.violating]) {
+        const manifest = manifestOf(kind, fields);
+        expect(celErrorsAgainst(only, manifest)).toEqual(celErrorsAgainst(only, manifest, reference));
+      }
+    });
+
+    test('property: on random objects near the rule\'s shape the compiled rule and @bufbuild/cel agree', () => {
+      const only = { ...shipped[kind], rules: [rule] };
+      fc.assert(fc.property(nearShapeOf(rule), (self) => {
+        const manifest = merge(manifestOf(kind, {}), placeAt(rule.at, self));
+        expect(sameVerdict(celErrorsAgainst(only, manifest))).toEqual(sameVerdict(celErrorsAgainst(only, manifest, reference)));
+      }), { numRuns: PROPERTY_RUNS });
+    });
   });
 
   test('transition rules (oldSelf) are skipped at synth and listed', () => {
@@ -152,10 +212,12 @@ describe('CEL rules of the shipped CRDs', () => {
     }
   });
 
-  test('src/schemas/cel-rules.json is what scripts/extract-cel-rules.ts makes of the CRDs', () => {
+  test('src/schemas/cel-rules.json and cel-rules.validate.js are what scripts/extract-cel-rules.ts makes of the CRDs', () => {
     const crdsDir = path.resolve(root, process.env.CRDS_DIR ?? '../shared/crds');
-    const written = fs.readFileSync(path.join(root, 'src', 'schemas', 'cel-rules.json'), 'utf8');
-    expect(renderCelRules(readCrdVersions(crdsDir))).toEqual(written);
+    const crds = readCrdVersions(crdsDir);
+    const read = (file: string) => fs.readFileSync(path.join(root, 'src', 'schemas', file), 'utf8');
+    expect(renderCelRules(crds)).toEqual(read('cel-rules.json'));
+    expect(renderCelPrograms(celRulesData(crds))).toEqual(read('cel-rules.validate.js'));
   });
 });
 
@@ -182,21 +244,29 @@ describe('evaluation follows Kubernetes', () => {
     expect(celErrors(cluster({ imageName: 'x', imageCatalogRef: { ...catalog, kind: 'Foo' }, postgresql: { synchronous: { method: 'any', number: 0 } } }))).toHaveLength(3);
   });
 
-  test('kinds without rules, and kinds with transition rules only, never load the CEL library', () => {
+  test('no CEL library is required at synth: the rules run compiled', () => {
     jest.isolateModules(() => {
-      let loaded = false;
-      jest.doMock('@bufbuild/cel', () => {
-        loaded = true;
-        return jest.requireActual('@bufbuild/cel');
-      });
+      const required: string[] = [];
+      for (const name of ['@bufbuild/cel', '@bufbuild/cel/ext', '@bufbuild/protobuf']) {
+        jest.doMock(name, () => {
+          required.push(name);
+          return jest.requireActual(name);
+        });
+      }
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const lib = require('../../src') as typeof import('../../src');
+      const { Testing: IsolatedTesting } = require('cdk8s') as typeof import('cdk8s');
+      const { synthValidated: isolatedSynth } = require('../helpers/synth') as typeof import('../helpers/synth');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const chart = IsolatedTesting.chart();
+      new lib.CnpgCluster(chart, 'Db', { name: 'db', storageSize: Size.gibibytes(1) });
+      expect(isolatedSynth(chart).map((m) => m.kind)).toContain('Cluster');
+      // The check did run: a violation is reported by the same isolated modules.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const isolated = require('../../src/core/cel-validation') as typeof import('../../src/core/cel-validation');
-      expect(isolated.celErrors({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', spec: {} })).toEqual([]);
-      expect(isolated.celErrors(manifestOf('postgresql.cnpg.io/v1/Backup', { spec: { cluster: { name: 'pg' } } }))).toEqual([]);
-      expect(isolated.celErrors({ apiVersion: 'v1', kind: 'ConfigMap' })).toEqual([]);
-      expect(loaded).toBe(false);
-      expect(isolated.celErrors(cluster({}))).toEqual([]);
-      expect(loaded).toBe(true);
+      expect(isolated.celErrors(cluster({ imageName: 'x', imageCatalogRef: catalog }))).toHaveLength(1);
+      expect(required).toEqual([]);
+      expect(Object.keys(require.cache).filter((file) => file.includes('@bufbuild'))).toEqual([]);
     });
   });
 });
@@ -263,7 +333,7 @@ describe('extraction (scripts/extract-cel-rules.ts)', () => {
       },
     });
     const manifest = { spec: { list: [{ name: 'ab' }, { name: 'b' }], limits: { cpu: 3, memory: 12 } } };
-    expect(celErrorsAgainst(kind, manifest)).toEqual([
+    expect(celErrorsAgainst(kind, manifest, compiledFor(kind))).toEqual([
       'spec.list[1].name: bad (x-kubernetes-validations rule "self.name.startsWith(\'a\')")',
       'spec.limits.memory: bad (x-kubernetes-validations rule "self < 10")',
     ]);
@@ -284,7 +354,9 @@ describe('extraction (scripts/extract-cel-rules.ts)', () => {
     });
     expect(kind.escaped).toEqual([['spec']]);
     expect(kind.doubles).toEqual([['spec', 'ratio']]);
-    expect(celErrorsAgainst(kind, { metadata: { name: 'n', labels: { a: 'b' } }, spec: { 'count': 2, 'ratio': 2, 'namespace': 'ns', '-ok': 1 } })).toEqual([]);
+    const manifest = { metadata: { name: 'n', labels: { a: 'b' } }, spec: { 'count': 2, 'ratio': 2, 'namespace': 'ns', '-ok': 1 } };
+    expect(celErrorsAgainst(kind, manifest, compiledFor(kind))).toEqual([]);
+    expect(celErrorsAgainst(kind, manifest, reference)).toEqual([]);
   });
 
   test('messageExpression gives the message; null fields count as absent', () => {
@@ -292,7 +364,93 @@ describe('extraction (scripts/extract-cel-rules.ts)', () => {
       type: 'object',
       properties: { spec: { type: 'object', properties: { a: { type: 'string' } }, ...rule('!has(self.a)', { messageExpression: "'a is ' + self.a" }) } },
     });
-    expect(celErrorsAgainst(kind, { spec: { a: 'set' } })).toEqual(['spec: a is set (x-kubernetes-validations rule "!has(self.a)")']);
-    expect(celErrorsAgainst(kind, { spec: { a: null } })).toEqual([]);
+    expect(celErrorsAgainst(kind, { spec: { a: 'set' } }, compiledFor(kind))).toEqual(['spec: a is set (x-kubernetes-validations rule "!has(self.a)")']);
+    expect(celErrorsAgainst(kind, { spec: { a: null } }, compiledFor(kind))).toEqual([]);
+  });
+});
+
+describe('compilation to JavaScript (scripts/cel-to-js.ts)', () => {
+  /** JSON as cel-validation binds it, without schema hints: objects are maps (null fields absent), integers ints. */
+  const bound = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(bound);
+    if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+    if (value === null || typeof value !== 'object') return value;
+    return new Map(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, bound(v)]));
+  };
+  /** Results the two evaluations can be compared by: errors are equal whatever their message. */
+  const canonical = (value: unknown): string => {
+    if (value instanceof CelError || (value instanceof Error)) return 'error';
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value === 'number') return Object.is(value, -0) ? '-0.0' : `${value}d`;
+    if (value instanceof CelUint || isCelUint(value)) return `${value.value}u`;
+    if (Array.isArray(value) || isCelList(value)) return `[${[...value].map(canonical).join(', ')}]`;
+    if (value instanceof Map || isCelMap(value)) return `{${[...value].map(([k, v]) => `${canonical(k)}: ${canonical(v)}`).sort().join(', ')}}`;
+    return JSON.stringify(value);
+  };
+
+  // The subset beyond the shipped rules: operators, macros, conversions, indexes and regexes.
+  const EXPRESSIONS = [
+    'self.a + self.b', 'self.a - self.b', 'self.a * self.b', 'self.a / self.b', 'self.a % self.b', '-self.a',
+    'self.a < self.b', 'self.a <= self.b', 'self.a > self.b', 'self.a >= self.b', 'self.a == self.b', 'self.a != self.b',
+    'self.a in self.b', 'size(self.a)', 'self.a.size()', 'self.a.startsWith(self.b)', 'self.a.endsWith(self.b)', 'self.a.contains(self.b)',
+    "self.a.matches('^[a-z]+(-[a-z0-9]+)*$')", "self.a.matches('a.c|\\\\s{2}|[\\\\d_]+x?$')", "self.a.matches('^(?:ab){1,2}\\\\.[^b]*$')",
+    'self.a.all(x, x > 0)', 'self.a.exists(x, x == 1)', 'self.a.exists_one(x, x == 1)', 'self.a.map(x, x * 2).size()',
+    'self.a.filter(x, x > 1).size()', 'self.a.exists(k, k == "a")', 'self.a.all(x, self.b.exists(y, y == x))',
+    'self.a ? 1 : 2', 'self.a ? self.b : self.missing', 'int(self.a)', 'string(uint(self.a))', 'double(self.a)', 'string(self.a)',
+    '1u + 2u == 3u', '1u - 2u == 0u', '1 == 1.0', '1u < 2', '2.5 > 2', '9223372036854775807 + 1 > 0', '5 / 0 == 0',
+    'self.a[0]', 'self.a["a"]', '[1, 2.0, "x"] == self.a', 'self.a == self.a',
+    'has(self.a.a)', 'has(self.a)', '!self.a', 'self.missing || true', 'true || self.missing', 'self.missing && false',
+    'false && self.missing', 'self.missing && true', 'self.a || self.b', 'self.a && self.b', "'n=' + string(size(self.a))",
+  ];
+  const VALUES = [0, 1, 2, -3, 1.5, 0.0 + 0.25, '', 'a', 'abc', 'a-b1', 'ab.xyz', '  ', 'ab_1x', true, false, null,
+    [], [1, 2], [1, 'x'], [1, 2.0, 'x'], [true], { a: 1 }, { a: { a: 1 } }, { b: 'x' }];
+  const selves = VALUES.flatMap((a) => [{ a }, ...VALUES.filter((_, i) => i % 3 === 0).map((b) => ({ a, b }))]);
+  const compiled = loadCelModule(renderCelModule(EXPRESSIONS.map((expression) => ({ expression, where: expression }))));
+
+  test.each(EXPRESSIONS)('%s: the same value as @bufbuild/cel on every sample', (expression) => {
+    const mine = compiled(expression);
+    const theirs = reference(expression);
+    const differing = selves.map(bound).filter((self) => canonical(mine(self)) !== canonical(theirs(self)));
+    expect(differing.map((self) => `${canonical(self)}: ${canonical(mine(self))} vs ${canonical(theirs(self))}`)).toEqual([]);
+  });
+
+  test('property: the subset agrees with @bufbuild/cel on random values', () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ maxDepth: 2 }, tie('leaf'), tie('list'), tie('object')),
+      leaf: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, -2.5, 4e18, 1e19), fc.constantFrom('', 'a', 'ab', 'x y', 'a-1'), fc.boolean(), fc.constant(null)),
+      list: fc.array(tie('value'), { maxLength: 3 }),
+      object: fc.dictionary(fc.constantFrom('a', 'b'), tie('value'), { maxKeys: 2 }),
+    })).value;
+    fc.assert(fc.property(fc.constantFrom(...EXPRESSIONS), json, json, (expression, a, b) => {
+      const self = bound({ a, b });
+      expect(canonical(compiled(expression)(self))).toEqual(canonical(reference(expression)(self)));
+    }), { numRuns: 5000 });
+  });
+
+  test('what the compiler does not know stops the generation, naming the rule', () => {
+    const compile = (expression: string) => () => renderCelModule([{ expression, where: `rule ${JSON.stringify(expression)}` }]);
+    expect(compile('self.a.lowerAscii() == "a"')).toThrow(/^rule "self.a.lowerAscii\(\) == \\"a\\"": the function lowerAscii\(\) as a method is not supported by scripts\/cel-to-js.ts/);
+    expect(compile('{"a": 1} == self')).toThrow(/a structExpr expression is not supported/);
+    expect(compile("b'x' == self")).toThrow(/a bytesValue literal is not supported/);
+    expect(compile('self == oldSelf')).toThrow(/oldSelf outside a transition rule/);
+    expect(compile('self.matches(self)')).toThrow(/pattern that is not a string literal/);
+    expect(compile('self.exists(k, v, k == v)')).toThrow(/two-variable comprehension|unknown|not supported/);
+    // Extraction compiles every evaluated rule: an unsupported one fails there, not at synth.
+    expect(() => celRulesOf({ 'type': 'string', 'x-kubernetes-validations': [{ rule: 'self.lowerAscii() == "a"' }] })).toThrow(/lowerAscii\(\) as a method is not supported/);
+  });
+
+  test('RE2 patterns are taken only where JavaScript reads them the same way', () => {
+    const matches = (pattern: string) => () => renderCelModule([{ expression: `self.matches(${JSON.stringify(pattern)})`, where: 'r' }]);
+    for (const refused of ['(?i)abc', '\\bword', '\\pL', '(?P<n>a)', '(a)\\1', 'a{1001}', '[[:alpha:]]', 'a{', '\\Q.\\E']) {
+      expect(matches(refused)).toThrow(/RE2 pattern .* is not supported/);
+    }
+    // `.` excludes only \n in RE2 (JavaScript also excludes \r), `\s` is ASCII whitespace there.
+    const programs = loadCelModule(renderCelModule([{ expression: "self.matches('^a.b$')", where: 'r' }, { expression: "self.matches('^\\\\s$')", where: 's' }]));
+    expect(programs("self.matches('^a.b$')")('a\rb')).toBe(true);
+    expect(programs("self.matches('^a.b$')")('a\nb')).toBe(false);
+    expect(programs("self.matches('^\\\\s$')")('\u00a0')).toBe(false);
+    expect(programs("self.matches('^\\\\s$')")('\t')).toBe(true);
+    expect(reference("self.matches('^a.b$')")('a\rb')).toBe(true);
+    expect(reference("self.matches('^\\\\s$')")('\u00a0')).toBe(false);
   });
 });
