@@ -58,6 +58,8 @@ function compiled(): string {
     }
   };
   copyData('src');
+  // Modules resolve from the build as they do from the project.
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
   return out;
 }
 
@@ -106,16 +108,17 @@ interface ExampleResult { readonly example: string; readonly results: ReadonlyAr
 
 function benchExample(build: string, example: string, counts: number[]): ExampleResult {
   console.log(`\nexample: ${example}; synth in memory, construct validations included`);
-  console.log('N     mode      objects  total ms  ms/stack  peak RSS MiB  heap used MiB');
+  console.log('N     mode      objects  total ms  ms/stack  peak RSS MiB  synth RSS MiB  heap used MiB');
   const results = counts.map((copies) => {
     const [lib, raw] = (['library', 'raw'] as Mode[]).map((mode) => runChild(build, example, mode, copies));
     for (const r of [lib, raw]) {
       console.log(
         [String(r.copies).padEnd(5), r.mode.padEnd(9), String(r.objects).padStart(7), r.totalMs.toFixed(1).padStart(9),
-          (r.totalMs / r.copies).toFixed(2).padStart(9), r.peakRssMiB.toFixed(1).padStart(13), r.heapUsedMiB.toFixed(1).padStart(14)].join(' '),
+          (r.totalMs / r.copies).toFixed(2).padStart(9), r.peakRssMiB.toFixed(1).padStart(13), r.synthRssMiB.toFixed(1).padStart(14),
+          r.heapUsedMiB.toFixed(1).padStart(14)].join(' '),
       );
     }
-    console.log(`      library/raw: time ${(lib.totalMs / raw.totalMs).toFixed(2)}x, peak RSS ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}x`);
+    console.log(`      library/raw: time ${(lib.totalMs / raw.totalMs).toFixed(2)}x, peak RSS ${(lib.peakRssMiB / raw.peakRssMiB).toFixed(2)}x, synth RSS ${(lib.synthRssMiB / raw.synthRssMiB).toFixed(2)}x`);
     return [lib, raw] as const;
   });
   return { example, results };
@@ -131,13 +134,13 @@ function printSummary(counts: number[], summary: ExampleResult[]): void {
   for (const { example, results } of summary) {
     const ratios = results.map(([lib, raw]) => `${(lib.totalMs / raw.totalMs).toFixed(2)}x`).join('  ');
     const [lastLib, lastRaw] = results[results.length - 1];
-    const rss = (lastLib.peakRssMiB / lastRaw.peakRssMiB).toFixed(2);
+    const rss = `${(lastLib.peakRssMiB / lastRaw.peakRssMiB).toFixed(2)}x (synth ${(lastLib.synthRssMiB / lastRaw.synthRssMiB).toFixed(2)}x)`;
     let growth = '-';
     if (results.length >= 2) {
       const [prevLib, prevRaw] = results[results.length - 2];
       growth = ((lastLib.totalMs / prevLib.totalMs) / (lastRaw.totalMs / prevRaw.totalMs)).toFixed(2);
     }
-    console.log(`${example.padEnd(20)} time ${ratios}  | peak RSS ${rss}x | growth ${growth}`);
+    console.log(`${example.padEnd(20)} time ${ratios}  | peak RSS ${rss} | growth ${growth}`);
   }
 }
 
