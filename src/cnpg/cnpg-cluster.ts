@@ -11,6 +11,7 @@ import { RecoveryAction } from '../backup/recovery-target';
 import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { addManifestChecks } from '../core/manifest-checks';
 import { assertDnsSubdomain, assertServiceName, dnsLabel } from '../core/naming';
 import { Schedule } from '../core/schedule';
 import { SchemaValidation } from '../core/schema-validation';
@@ -277,12 +278,10 @@ export class CnpgCluster extends Construct {
     SchemaValidation.addTo(backup);
     // Also catches an escape-hatch patch back to five fields, which CloudNativePG would read
     // with the minute as seconds.
-    backup.node.addValidation({
-      validate: () => {
-        const schedule = String(backup.toJson().spec?.schedule ?? '');
-        const fields = schedule.trim().split(/\s+/).length;
-        return fields === 6 ? [] : [`ScheduledBackup schedule "${schedule}" has ${fields} fields; CloudNativePG needs six, seconds first (use Schedule)`];
-      },
+    addManifestChecks(backup, (manifest) => {
+      const schedule = String(manifest.spec?.schedule ?? '');
+      const fields = schedule.trim().split(/\s+/).length;
+      return fields === 6 ? [] : [`spec.schedule: "${schedule}" has ${fields} fields; CloudNativePG needs six, seconds first (use Schedule)`];
     });
     return backup;
   }

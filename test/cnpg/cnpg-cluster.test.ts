@@ -78,7 +78,7 @@ describe('CnpgCluster', () => {
     const cluster = seedCluster(chart);
     const backup = cluster.addScheduledBackup('Hourly', { schedule: Schedule.cron({ minute: '0' }) });
     backup.addJsonPatch(JsonPatch.replace('/spec/schedule', '0 * * * *'));
-    expect(() => app.synth()).toThrow('ScheduledBackup schedule "0 * * * *" has 5 fields; CloudNativePG needs six, seconds first (use Schedule)');
+    expect(() => app.synth()).toThrow('spec.schedule: "0 * * * *" has 5 fields; CloudNativePG needs six, seconds first (use Schedule)');
   });
 
   test('application wiring: rw from the app Secret uri, ro built from its parts', () => {

@@ -11,6 +11,7 @@ import { propError } from '../../core/errors';
 import { JOB_KINDS, libraryCronJobs } from '../../core/job-registry';
 import { addManifestChecks } from '../../core/manifest-checks';
 import { SchemaValidation } from '../../core/schema-validation';
+import { addSynthValidation } from '../../core/synth-scope';
 import { Warnings } from '../../core/warnings';
 
 /** Props of `PostgresAlerts`. */
@@ -49,7 +50,6 @@ export class PostgresAlerts extends Construct {
   private readonly custom: AlertRule[] = [];
   private rendered?: { key: string; groups: RuleGroup[] };
   private warned = false;
-  private checked?: { custom: number; errors: string[] };
   private readonly runbookBase: string;
   private readonly labels: Record<string, string>;
 
@@ -74,7 +74,7 @@ export class PostgresAlerts extends Construct {
     SchemaValidation.addTo(this.resource);
     // Reads the emitted rules, JSON patches included, in the object's one synth-time pass.
     addManifestChecks(this.resource, prometheusRuleCheck);
-    this.node.addValidation({ validate: () => this.duplicates() });
+    addSynthValidation(this, () => this.findDuplicates());
   }
 
   /** Adds an alert of your own to the `postgresql.custom` group. */
@@ -112,13 +112,6 @@ export class PostgresAlerts extends Construct {
     this.warned = true;
     Warnings.add(this, 'the backups family watches no CronJob: the app has no PgBackRestBackups or PgDumpBackup and no pattern was given, '
       + 'so the backup-age and failed-backup alerts are left out (give AlertFamily.backups() a pattern for CronJobs made elsewhere)');
-  }
-
-  private duplicates(): string[] {
-    // cdk8s validates the whole app once per chart: answer from the last check unless an alert
-    // was added since.
-    if (this.checked?.custom !== this.custom.length) this.checked = { custom: this.custom.length, errors: this.findDuplicates() };
-    return this.checked.errors;
   }
 
   private findDuplicates(): string[] {
