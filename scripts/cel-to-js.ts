@@ -252,7 +252,7 @@ export function loadCelModule(source: string): CelPrograms {
   new Function('module', source)(module);
   const programs = (module.exports as (r: typeof runtime) => Record<string, CelProgram>)(runtime);
   return (expression) => {
-    const program = programs[expression];
+    const program = Object.hasOwn(programs, expression) ? programs[expression] : undefined;
     if (!program) throw new Error(`no compiled program for ${JSON.stringify(expression)}`);
     return program;
   };

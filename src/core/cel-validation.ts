@@ -71,7 +71,7 @@ function shippedPrograms(expression: string): CelProgram {
     const load = require(path.join(__dirname, '..', 'schemas', 'cel-rules.validate.js')) as (r: typeof runtime) => Record<string, CelProgram>;
     shipped = load(runtime);
   }
-  const program = shipped[expression];
+  const program = Object.hasOwn(shipped, expression) ? shipped[expression] : undefined;
   // cel-rules.json and cel-rules.validate.js are written together: a miss means a stale pair.
   if (!program) throw new Error(`no compiled program for CEL expression ${JSON.stringify(expression)}: run \`npx projen import-crds\``);
   return program;
