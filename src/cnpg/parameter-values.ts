@@ -46,7 +46,7 @@ export function checkParameterValues(scope: IConstruct, parameters: Record<strin
       throw propError(scope, prop, value, 'a value on a single line, without control characters (a newline would start another setting)');
     }
     const key = name.toLowerCase();
-    if (seen.has(key)) throw propError(scope, prop, value, `PostgreSQL ignores the case of names: this is parameters.${seen.get(key)} again; give it once`);
+    if (seen.has(key)) throw propError(scope, prop, name, `PostgreSQL ignores the case of names: this is parameters.${seen.get(key)} again; give it once`);
     seen.set(key, name);
     const managed = CNPG_MANAGED[key];
     if (managed) throw propError(scope, prop, value, `CloudNativePG manages ${key} itself and refuses or overwrites it in parameters; use ${managed}`);

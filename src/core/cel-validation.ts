@@ -110,7 +110,14 @@ export function skippedCelRules(): SkippedCelRule[] {
 }
 
 function evaluate(rule: CelRule, self: unknown, at: string, programs: CelPrograms): string | undefined {
-  const result = programs(rule.rule)(self);
+  let result: unknown;
+  try {
+    result = programs(rule.rule)(self);
+  } catch (e) {
+    // A compiled rule returns CEL errors as values; a thrown one is a gap in the compiler, and
+    // still must not crash the synth without naming the object and the rule.
+    result = new runtime.CelError(`internal error: ${(e as Error).message}`);
+  }
   if (result === true) return undefined;
   const where = `${at}${fieldPathText(rule.fieldPath)}`.replace(/^\./, '') || '<root>';
   const message = messageOf(rule, self, programs);

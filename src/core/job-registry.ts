@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { oncePerSynth, renderedForChecks } from './synth-scope';
 
 /**
  * What a library CronJob does. Alerts select the CronJobs of a kind by their exact names, which
@@ -24,7 +25,7 @@ export interface LibraryCronJob {
 // construct tree, and the list read at synth is shared by every alert that asks (synth stays
 // linear in the size of the app however many PostgresAlerts there are).
 const jobsByApp = new WeakMap<IConstruct, Array<{ readonly construct: IConstruct; readonly kind: JobKind }>>();
-const memo = new WeakMap<IConstruct, { readonly registered: number; readonly jobs: LibraryCronJob[] }>();
+const readers = new WeakMap<IConstruct, () => LibraryCronJob[]>();
 
 /** Marks a CronJob construct (one whose `ApiObject.of()` is the CronJob) with its kind. */
 export function registerJob(cronJob: IConstruct, kind: string): void {
@@ -38,19 +39,18 @@ export function registerJob(cronJob: IConstruct, kind: string): void {
 /**
  * Every library CronJob in the app of `scope` (all charts under `node.root`), optionally of some
  * kinds only, sorted by name. Names are read from the synthesized object, so a name set by a
- * prop or a JSON patch is the one selected; they are read once per app and registration count.
+ * prop or a JSON patch is the one selected; they are read once per synth.
  */
 export function libraryCronJobs(scope: IConstruct, kinds?: readonly JobKind[]): LibraryCronJob[] {
   const root = scope.node.root;
-  const registered = jobsByApp.get(root) ?? [];
-  let known = memo.get(root);
-  if (!known || known.registered !== registered.length) {
-    const jobs = registered.map(({ construct, kind }) => {
-      const metadata = ApiObject.of(construct).toJson().metadata ?? {};
+  let read = readers.get(root);
+  if (!read) {
+    read = oncePerSynth(() => (jobsByApp.get(root) ?? []).map(({ construct, kind }) => {
+      const metadata = renderedForChecks(ApiObject.of(construct)).metadata ?? {};
       return { kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
-    }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    known = { registered: registered.length, jobs };
-    memo.set(root, known);
+    }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+    readers.set(root, read);
   }
-  return kinds ? known.jobs.filter((job) => kinds.includes(job.kind)) : [...known.jobs];
+  const jobs = read();
+  return kinds ? jobs.filter((job) => kinds.includes(job.kind)) : [...jobs];
 }

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { addSynthValidation } from './synth-scope';
+import { addSynthValidation, renderedForChecks } from './synth-scope';
 
 /**
  * A check of one synthesized manifest (after JSON patches): one message per problem, each naming
@@ -23,7 +23,7 @@ export function addManifestChecks(apiObject: ApiObject, ...checks: ManifestCheck
     const all: ManifestCheck[] = [];
     checksOf.set(apiObject, all);
     registered = all;
-    addSynthValidation(apiObject, () => manifestErrors(apiObject.toJson(), all));
+    addSynthValidation(apiObject, () => manifestErrors(renderedForChecks(apiObject), all));
   }
   registered.push(...checks);
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { addSynthValidation } from './synth-scope';
+import { addSynthValidation, renderedForChecks } from './synth-scope';
 
 /**
  * Kinds without a namespace: their names are unique in the whole cluster.
@@ -44,12 +44,12 @@ function scan(objects: ApiObject[]): string[] {
   const errors: string[] = [];
   const seen = new Map<string, Emitted>();
   for (const object of objects) {
-    const json = object.toJson();
+    const json = identity(object);
     const name = json?.metadata?.name;
     if (typeof name !== 'string') continue; // generateName, or no name: the API server names it
     const kind = String(json.kind);
     const group = String(json.apiVersion ?? '').split('/').slice(0, -1).join('/');
-    const namespace = CLUSTER_SCOPED.has(kind) ? undefined : json.metadata.namespace;
+    const namespace = CLUSTER_SCOPED.has(kind) ? undefined : json.metadata?.namespace as string | undefined;
     const emitted: Emitted = { path: object.node.path, kind, namespace, name };
     const invalid = nameProblem(group, kind, name);
     if (invalid) errors.push(`${describe(emitted)}, emitted by ${emitted.path}, has an invalid name: ${invalid}. Give it a valid name (its name prop, or a construct id the name derives from)`);
@@ -63,6 +63,21 @@ function scan(objects: ApiObject[]): string[] {
       + 'so one would overwrite the other. Give one of them another name (its name prop, or another construct id where the name derives from it)');
   }
   return errors;
+}
+
+/**
+ * What the object will be emitted as, as far as names go. Read off the object when nothing can
+ * change it on the way out (no JSON patch, plain string name and namespace); rendered otherwise,
+ * so Lazy names and patches count. Rendering every object of the app would double the synth.
+ */
+function identity(object: ApiObject): { kind?: string; apiVersion?: string; metadata?: { name?: unknown; namespace?: unknown } } {
+  // `patches` is private to cdk8s' ApiObject: when it cannot be read, render.
+  const patches: unknown[] | undefined = (object as any).patches;
+  const { name, namespace } = object.metadata;
+  if (Array.isArray(patches) && patches.length === 0 && typeof name === 'string' && (namespace === undefined || typeof namespace === 'string')) {
+    return { kind: object.kind, apiVersion: object.apiVersion, metadata: { name, namespace } };
+  }
+  return renderedForChecks(object);
 }
 
 function describe(e: Emitted): string {

@@ -47,7 +47,7 @@ describe('#12 parameter names against the target major', () => {
   test('#12 read-only, per-transaction and duplicate names are refused; names ignore case like PostgreSQL', () => {
     expect(refused({ block_size: '16384' })).toContain('block_size is read-only');
     expect(refused({ transaction_isolation: 'serializable' })).toContain('default_transaction_isolation');
-    expect(refused({ work_mem: '8MB', WORK_MEM: '16MB' })).toContain('parameters.WORK_MEM: got "16MB"; PostgreSQL ignores the case of names');
+    expect(refused({ work_mem: '8MB', WORK_MEM: '16MB' })).toContain('parameters.WORK_MEM: got "WORK_MEM"; PostgreSQL ignores the case of names');
     expect(() => cluster({ DateStyle: 'ISO, DMY', timezone: 'Europe/Paris' })).not.toThrow();
   });
 

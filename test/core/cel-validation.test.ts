@@ -339,6 +339,16 @@ describe('extraction (scripts/extract-cel-rules.ts)', () => {
     ]);
   });
 
+  test('a compiled rule that throws (a compiler gap) is reported against its object and rule, not a crash', () => {
+    const kind = thing({ type: 'object', properties: { spec: { type: 'object', ...rule('self.a == 1') } } });
+    const throwing: CelPrograms = () => () => {
+      throw new TypeError('boom');
+    };
+    expect(celErrorsAgainst(kind, { spec: { a: 1 } }, throwing)).toEqual([
+      'spec: bad (x-kubernetes-validations rule "self.a == 1" could not be evaluated: internal error: boom)',
+    ]);
+  });
+
   test('values are bound as Kubernetes binds them: ints, doubles, escaped names, root metadata', () => {
     const kind = thing({
       type: 'object',

@@ -1,6 +1,13 @@
-import { ApiObject, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, Yaml, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { libraryCronJobs, registerJob } from '../../src/core/job-registry';
 import { addManifestChecks } from '../../src/core/manifest-checks';
 import { addSynthValidation, currentSynth } from '../../src/core/synth-scope';
+import { checkUniqueNames } from '../../src/core/unique-names';
 
 /** An app of `charts` charts, each with one ConfigMap whose manifest check counts its runs. */
 function countingApp(charts: number) {
@@ -80,4 +87,90 @@ describe('an app-wide synth prepares and validates the app once (issue 12)', () 
     expect(chartByChart.map((m: any) => m.metadata.name)).toEqual(['c', 'b', 'a']);
     expect(app.synthYaml()).toEqual(Yaml.stringify(...chartByChart));
   });
+});
+
+describe('what the synth scope must not change (review of issue 12)', () => {
+  const configMap = (chart: Chart, id: string, data: any = { x: '1' }) =>
+    new ApiObject(chart, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id.toLowerCase() }, data });
+
+  test('a caller that changes what toJson() returned does not change the output', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const a = configMap(chart, 'A');
+    addManifestChecks(a, () => []);
+    checkUniqueNames(a);
+    configMap(chart, 'B', Lazy.any({
+      produce: () => {
+        const json = a.toJson();
+        json.data.y = 'leak';
+        return json.data;
+      },
+    }));
+    const a1 = YAML.parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).find((m: any) => m.metadata.name === 'a');
+    expect(a1.data).toEqual({ x: '1' });
+  });
+
+  test('a validation that changes an object still changes the output', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    const a = configMap(chart, 'A');
+    addManifestChecks(a, () => []);
+    checkUniqueNames(a);
+    new Construct(chart, 'Z').node.addValidation({ validate: () => { a.metadata.addLabel('team', 'db'); return []; } });
+    expect(app.synthYaml()).toContain('team: db');
+  });
+
+  test('a chart whose Lazy value embeds another chart of the app synthesizes on its own (no endless re-validation)', () => {
+    const app = Testing.app();
+    const b = new Chart(app, 'b');
+    checkUniqueNames(configMap(b, 'Inner'));
+    const a = new Chart(app, 'a');
+    configMap(a, 'Bundle', { 'b.yaml': Lazy.any({ produce: () => Yaml.stringify(...b.toJson()) }) });
+    const [bundle] = Testing.synth(a);
+    expect(bundle.data['b.yaml']).toContain('name: inner');
+  });
+
+  test.each([
+    ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+    ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+  ])('App.synth() with %s writes what cdk8s writes chart by chart (nested charts, a dependency)', (_name, yamlOutputType) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-scope-'));
+    const app = new App({ outdir, yamlOutputType });
+    const parent = new Chart(app, 'parent');
+    const child = new Chart(parent, 'child');
+    const [a, b] = [configMap(parent, 'A'), configMap(child, 'B')];
+    a.addDependency(b);
+    checkUniqueNames(a);
+    const expected = app.charts.flatMap((chart) => chart.toJson());
+    app.synth();
+    const written = walk(outdir).sort().flatMap((file) => Yaml.load(file));
+    expect(sortByName(written)).toEqual(sortByName(expected));
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+});
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function sortByName(manifests: any[]): any[] {
+  return [...manifests].sort((x, y) => String(x.metadata.name).localeCompare(String(y.metadata.name)));
+}
+
+test('a library CronJob renamed by a JSON patch between two synths is selected by its new name', () => {
+  const chart = new Chart(Testing.app(), 'c');
+  const holder = new Construct(chart, 'Dump');
+  const cronJob = new ApiObject(holder, 'Resource', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'old' } });
+  registerJob(holder, 'dump');
+  new ApiObject(chart, 'Names', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'names' },
+    data: Lazy.any({ produce: () => ({ jobs: libraryCronJobs(chart).map((job) => job.name).join(',') }) }),
+  });
+  const jobs = () => Testing.synth(chart).find((m) => m.kind === 'ConfigMap').data.jobs;
+  expect(jobs()).toBe('old');
+  cronJob.addJsonPatch(JsonPatch.replace('/metadata/name', 'new'));
+  expect(jobs()).toBe('new');
 });
