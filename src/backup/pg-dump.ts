@@ -2,15 +2,16 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { pgDumpScript } from './pg-dump-script';
-import { checkInteger, checkText } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
+import { POSTGRES_UID } from '../core/security';
 
 /** pg_dump's archive formats that pg_restore can list and restore selectively. */
 export class DumpFormat {
@@ -134,7 +135,7 @@ export class PgDumpBackup extends Construct {
     checkInteger(this, 'compressionLevel', compressionLevel, 0, 9);
     const keep = props.keep ?? 7;
     checkInteger(this, 'keep', keep, 1, 1000);
-    const user = props.runAsUser ?? 999;
+    const user = props.runAsUser ?? POSTGRES_UID;
 
     this.script = pgDumpScript({ directory: DUMP_DIR, prefix: c.database, format: format.value as 'custom' | 'directory', jobs, compressionLevel, keep, scratch: '/tmp' });
     const claim = props.storage.claimName

@@ -5,11 +5,12 @@ import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from '.
 import { mountTls, PGBACKREST_CLIENT_LABEL, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
-import { checkInteger, checkText } from '../core/checks';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
+import { POSTGRES_UID } from '../core/security';
 
 /** Props of `PgBackRestBackups`. */
 export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNotificationOptions {
@@ -77,7 +78,7 @@ export class PgBackRestBackups extends Construct {
     checkText(this, 'databaseHost', props.databaseHost);
     checkInteger(this, 'serverPort', props.serverPort, 1, 65535);
     checkPgPaths(this, props.dataDirectory, props.socketDirectory, props.postgresPort);
-    const user = props.runAsUser ?? 999;
+    const user = props.runAsUser ?? POSTGRES_UID;
     this.configMap = new kplus.ConfigMap(this, 'Config');
 
     const schedules: Array<[string, string, Schedule | undefined]> = [

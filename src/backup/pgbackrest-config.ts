@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { CompressType, PgBackRestSettings } from './pgbackrest-settings';
 import { S3KeyType } from './repository';
-import { checkAbsolutePath, checkInteger, checkText } from '../core/checks';
 import { propError } from '../core/errors';
+import { checkAbsolutePath, checkInteger, checkText } from '../core/prop-checks';
 import { renderPgBackRestIni } from '../core/render/pgbackrest-ini';
 import { ConfEntry, ConfSection, RenderError } from '../core/render/value';
 import { SecretKeyRef } from '../core/secret-ref';

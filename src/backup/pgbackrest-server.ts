@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
@@ -7,14 +7,15 @@ import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
 import { RecoverySetting } from './recovery-target';
 import { WalArchiving } from './wal-archiving';
-import { checkAbsolutePath, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
+import { checkAbsolutePath, checkInteger } from '../core/prop-checks';
 import { SecretRotation } from '../core/secret-rotation';
-import { restrictedContainerSecurity } from '../core/security';
+import { POSTGRES_UID } from '../core/security';
+import { sidecarContainerProps } from '../core/sidecar-container';
 import { addSynthValidation } from '../core/synth-scope';
 import { checkUniqueNames } from '../core/unique-names';
 
@@ -127,23 +128,21 @@ export class PgBackRestServerSidecar extends Construct {
       if (taken.includes(value)) throw propError(this, prop, value, `a directory other than those pgBackRest mounts (${taken.join(', ')})`);
     }
     if (socketDirectory === props.dataVolumeMountPath) throw propError(this, 'socketDirectory', socketDirectory, 'a directory other than dataVolumeMountPath');
-    const user = props.runAsUser ?? 999;
+    const user = props.runAsUser ?? POSTGRES_UID;
     this.props = props;
     this.port = port;
     this.socketDirectory = socketDirectory;
     this.socketVolume = props.socketVolume ?? kplus.Volume.fromEmptyDir(this, 'Socket', 'postgres-socket');
     this.configMap = new kplus.ConfigMap(this, 'Config');
-    this.container = props.workload.addContainer({
+    this.container = props.workload.addContainer(sidecarContainerProps({
       name: 'pgbackrest-server',
-      image: (props.image ?? ImageCatalog.PGBACKREST).reference,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: props.image ?? ImageCatalog.PGBACKREST,
+      user,
       command: ['pgbackrest', `--config=${PGBACKREST_PATHS.configFile}`, 'server'],
-      ports: [{ number: port, name: 'pgbackrest' }],
-      readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(10) }),
-      liveness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(20) }),
+      port,
+      portName: 'pgbackrest',
       resources: { cpu: { request: kplus.Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(512) } },
-      securityContext: restrictedContainerSecurity(user),
-    });
+    }));
     this.container.mount(props.dataVolumeMountPath, props.dataVolume);
     this.container.mount(this.socketDirectory, this.socketVolume);
     wirePgBackRest(this, this.container, props.settings, this.configMap, props.repositoryVolume);

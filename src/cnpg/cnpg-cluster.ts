@@ -8,7 +8,7 @@ import { targetMajor } from './postgres-settings';
 import { checkNoPasswordLiteral } from './secret-literals';
 import { mergeParameters } from './tuning';
 import { RecoveryAction } from '../backup/recovery-target';
-import { checkInteger } from '../core/checks';
+import { checkInteger } from '../core/prop-checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { addManifestChecks } from '../core/manifest-checks';

@@ -6,7 +6,7 @@ import { CnpgCluster } from './cnpg-cluster';
 import { CnpgObjectStore } from './object-store';
 import { RestoreCheck } from '../backup/restore-check';
 import { restoreTestScript } from '../backup/restore-test-script';
-import { checkDuration } from '../core/checks';
+import { checkDuration } from '../core/prop-checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ImageCatalog } from '../core/image';

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDuration, checkInteger } from './checks';
+import { checkDuration, checkInteger } from './prop-checks';
 import { warnOnSkippedRuns } from './daylight-saving';
 import { propError } from './errors';
 import { ImageCatalog } from './image';

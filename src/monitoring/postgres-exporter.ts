@@ -7,16 +7,16 @@ import { ExporterQueries } from './default-queries';
 import { ExporterDatabases } from './exporter-databases';
 import { EXPORTER_SSL_MODES, dataSourceUri, defaultSslMode, hostProblem } from './exporter-dsn';
 import { checkQueries, renderQueriesYaml } from './queries-yaml';
-import { checkInteger, checkText } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
 import { assertDnsLabel } from '../core/naming';
 import { NetworkPeer } from '../core/network-policy';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
-import { restrictedContainerSecurity } from '../core/security';
+import { sidecarContainerProps } from '../core/sidecar-container';
 import { oncePerSynth } from '../core/synth-scope';
 import { checkUniqueNames } from '../core/unique-names';
 
@@ -166,17 +166,19 @@ export class PostgresExporter extends Construct {
       automountServiceAccountToken: false,
     });
     this.container = workload.addContainer({
-      name,
-      image: (props.image ?? ImageCatalog.POSTGRES_EXPORTER).reference,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${port}`, ...(props.databases ?? ExporterDatabases.ALL).args],
-      ports: [{ number: port, name: portName }],
-      readiness: kplus.Probe.fromHttpGet('/', { port }),
-      // "/" answers while the exporter's HTTP server lives, whether or not PostgreSQL is up (that
-      // is pg_up's job): a database outage must not restart the exporter.
-      liveness: kplus.Probe.fromHttpGet('/', { port, periodSeconds: Duration.seconds(30) }),
-      resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
-      securityContext: restrictedContainerSecurity(user),
+      ...sidecarContainerProps({
+        name,
+        image: props.image ?? ImageCatalog.POSTGRES_EXPORTER,
+        user,
+        args: [`--extend.query-path=${QUERIES_DIR}/queries.yaml`, `--web.listen-address=:${port}`, ...(props.databases ?? ExporterDatabases.ALL).args],
+        port,
+        portName,
+        readiness: kplus.Probe.fromHttpGet('/', { port }),
+        // "/" answers while the exporter's HTTP server lives, whether or not PostgreSQL is up (that
+        // is pg_up's job): a database outage must not restart the exporter.
+        liveness: kplus.Probe.fromHttpGet('/', { port, periodSeconds: Duration.seconds(30) }),
+        resources: { cpu: { request: kplus.Cpu.millis(20) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } },
+      }),
       volumeMounts: [{ path: QUERIES_DIR, volume: kplus.Volume.fromConfigMap(this, 'QueriesVolume', config, { name: name === 'postgres-exporter' ? 'exporter-queries' : `${name}-queries` }), readOnly: true }],
     });
     const uri = dataSourceUri(host, c.port ?? 5432, c.database ?? 'postgres', c.sslMode ?? defaultSslMode(host));

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkInteger, checkText } from '../core/checks';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { propError } from '../core/errors';
 import { addSynthValidation } from '../core/synth-scope';
 

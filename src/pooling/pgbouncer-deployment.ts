@@ -4,14 +4,14 @@ import { Construct } from 'constructs';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
-import { checkInteger } from '../core/checks';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
+import { checkInteger } from '../core/prop-checks';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
-import { restrictedContainerSecurity } from '../core/security';
+import { sidecarContainerProps } from '../core/sidecar-container';
 import { checkUniqueNames } from '../core/unique-names';
 import { PodMonitor } from '../imports/monitoring.coreos.com';
 
@@ -153,16 +153,17 @@ export class PgBouncerDeployment extends Construct {
     if (![...statsUsers, ...adminUsers].includes(options.user)) {
       throw propError(this, 'exporter.user', options.user, 'the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
     }
-    const exporter = this.deployment.addContainer({
+    const exporter = this.deployment.addContainer(sidecarContainerProps({
       name: 'exporter',
-      image: (options.image ?? ImageCatalog.PGBOUNCER_EXPORTER).reference,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: options.image ?? ImageCatalog.PGBOUNCER_EXPORTER,
+      user,
       args: [
         // $(VAR) is expanded by the kubelet from the env below: the password stays in its Secret.
         `--pgBouncer.connectionString=postgres://${encodeURIComponent(options.user)}:$(PGBOUNCER_STATS_PASSWORD)@localhost:${this.pooler.port}/pgbouncer?sslmode=disable`,
         `--web.listen-address=:${EXPORTER_PORT}`,
       ],
-      ports: [{ number: EXPORTER_PORT, name: 'metrics' }],
+      port: EXPORTER_PORT,
+      portName: 'metrics',
       readiness: kplus.Probe.fromHttpGet('/metrics', { port: EXPORTER_PORT }),
       // A hung exporter is restarted. The probe checks the exporter's own listener, not /metrics:
       // a scrape queries PgBouncer, and PgBouncer being down must not restart the exporter.
@@ -170,8 +171,7 @@ export class PgBouncerDeployment extends Construct {
         port: EXPORTER_PORT, periodSeconds: Duration.seconds(30), failureThreshold: 3, timeoutSeconds: Duration.seconds(10),
       }),
       resources: { cpu: { request: kplus.Cpu.millis(10) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
-      securityContext: restrictedContainerSecurity(user),
-    });
+    }));
     options.password.addToEnv(exporter, 'PGBOUNCER_STATS_PASSWORD');
     if (options.podMonitor === false) return undefined;
     const monitor = new PodMonitor(this, 'PodMonitor', {

@@ -6,11 +6,11 @@ import { checkPgBouncerSettings, PGBOUNCER_DEFAULTS, PgBouncerPlacement, renderP
 import { PgBouncerOptions } from './pgbouncer-options';
 import { PgBouncerDatabase, PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
-import { checkDuration, checkInteger } from '../core/checks';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ImageCatalog } from '../core/image';
-import { restrictedContainerSecurity } from '../core/security';
+import { checkDuration, checkInteger } from '../core/prop-checks';
+import { sidecarContainerProps } from '../core/sidecar-container';
 
 const CONFIG_DIR = '/etc/pgbouncer/config';
 const INI_FILE = 'pgbouncer.ini';
@@ -84,18 +84,25 @@ export function addPgBouncerToPod(
   const configMap = new kplus.ConfigMap(scope, 'Config');
   const stop = drainMs > 0 ? `sleep ${drainMs / 1000}; ` : '';
   const containerProps: kplus.ContainerProps = {
-    name: pod.name,
-    image: image.reference,
-    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    // Run the binary directly so it is PID 1 and the preStop hook can signal it.
-    command: ['pgbouncer', `${CONFIG_DIR}/${INI_FILE}`],
-    ports: [{ number: port, name: pod.portName }],
-    readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
-    liveness: kplus.Probe.fromTcpSocket({
+    ...sidecarContainerProps({
+      name: pod.name,
+      image,
+      user,
+      // Run the binary directly so it is PID 1 and the preStop hook can signal it.
+      command: ['pgbouncer', `${CONFIG_DIR}/${INI_FILE}`],
       port,
-      initialDelaySeconds: Duration.seconds(10),
-      periodSeconds: Duration.seconds(10),
-      failureThreshold: 6,
+      portName: pod.portName,
+      readiness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+      liveness: kplus.Probe.fromTcpSocket({
+        port,
+        initialDelaySeconds: Duration.seconds(10),
+        periodSeconds: Duration.seconds(10),
+        failureThreshold: 6,
+      }),
+      resources: options.resources ?? {
+        cpu: { request: kplus.Cpu.millis(50) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
+      },
     }),
     lifecycle: {
       // Kubernetes sends SIGTERM, which stops PgBouncer 1.18 at once and cuts transactions off.
@@ -103,11 +110,6 @@ export function addPgBouncerToPod(
       // transactions finish, new ones wait), and hold the hook until PgBouncer has exited.
       preStop: kplus.Handler.fromCommand(['/bin/sh', '-c', `${stop}kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done`]),
     },
-    resources: options.resources ?? {
-      cpu: { request: kplus.Cpu.millis(50) },
-      memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) },
-    },
-    securityContext: restrictedContainerSecurity(user),
   };
   const container = pod.nativeSidecar
     ? workload.addInitContainer({

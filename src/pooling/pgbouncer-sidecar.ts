@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
-import { checkInteger } from '../core/checks';
+import { checkInteger } from '../core/prop-checks';
 import { propError } from '../core/errors';
 import { assertDnsLabel, dnsLabel } from '../core/naming';
 import { SecretKeyRef } from '../core/secret-ref';
