@@ -122,7 +122,12 @@ export function secretValue(ref: SecretKeyRef): ConnectionValue {
  * (a second connection would silently replace the first) or that this connection would set
  * twice.
  */
-export function addConnectionVariables(scope: IConstruct, container: kplus.Container, endpoint: ConnectionEndpoint, options: ConnectionEnvOptions = {}): void {
+export function addConnectionVariables(
+  scope: IConstruct,
+  container: kplus.Container,
+  endpoint: ConnectionEndpoint,
+  options: ConnectionEnvOptions = {},
+): void {
   const names = variableNames(scope, options);
   const existing = container.env.variables;
   const seen = new Set<string>();
