@@ -11,7 +11,7 @@ import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
-import { POSTGRES_UID } from '../core/security';
+import { RestrictedSecurity } from '../core/security';
 
 /** pg_dump's archive formats that pg_restore can list and restore selectively. */
 export class DumpFormat {
@@ -135,7 +135,7 @@ export class PgDumpBackup extends Construct {
     checkInteger(this, 'compressionLevel', compressionLevel, 0, 9);
     const keep = props.keep ?? 7;
     checkInteger(this, 'keep', keep, 1, 1000);
-    const user = props.runAsUser ?? POSTGRES_UID;
+    const user = props.runAsUser ?? RestrictedSecurity.POSTGRES_USER;
 
     this.script = pgDumpScript({ directory: DUMP_DIR, prefix: c.database, format: format.value as 'custom' | 'directory', jobs, compressionLevel, keep, scratch: '/tmp' });
     const claim = props.storage.claimName

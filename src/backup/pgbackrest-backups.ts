@@ -10,7 +10,7 @@ import { checkInteger, checkText } from '../core/prop-checks';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { FailureNotificationOptions, ScheduledJobOptions } from '../core/scheduled-job-options';
-import { POSTGRES_UID } from '../core/security';
+import { RestrictedSecurity } from '../core/security';
 
 /** Props of `PgBackRestBackups`. */
 export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNotificationOptions {
@@ -78,7 +78,7 @@ export class PgBackRestBackups extends Construct {
     checkText(this, 'databaseHost', props.databaseHost);
     checkInteger(this, 'serverPort', props.serverPort, 1, 65535);
     checkPgPaths(this, props.dataDirectory, props.socketDirectory, props.postgresPort);
-    const user = props.runAsUser ?? POSTGRES_UID;
+    const user = props.runAsUser ?? RestrictedSecurity.POSTGRES_USER;
     this.configMap = new kplus.ConfigMap(this, 'Config');
 
     const schedules: Array<[string, string, Schedule | undefined]> = [

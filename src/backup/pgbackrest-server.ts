@@ -14,7 +14,7 @@ import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
 import { checkAbsolutePath, checkInteger } from '../core/prop-checks';
 import { SecretRotation } from '../core/secret-rotation';
-import { POSTGRES_UID } from '../core/security';
+import { RestrictedSecurity } from '../core/security';
 import { sidecarContainerProps } from '../core/sidecar-container';
 import { addSynthValidation } from '../core/synth-scope';
 import { checkUniqueNames } from '../core/unique-names';
@@ -128,7 +128,7 @@ export class PgBackRestServerSidecar extends Construct {
       if (taken.includes(value)) throw propError(this, prop, value, `a directory other than those pgBackRest mounts (${taken.join(', ')})`);
     }
     if (socketDirectory === props.dataVolumeMountPath) throw propError(this, 'socketDirectory', socketDirectory, 'a directory other than dataVolumeMountPath');
-    const user = props.runAsUser ?? POSTGRES_UID;
+    const user = props.runAsUser ?? RestrictedSecurity.POSTGRES_USER;
     this.props = props;
     this.port = port;
     this.socketDirectory = socketDirectory;

@@ -1,7 +1,7 @@
 /** Who may connect: pods or namespaces selected by labels (a NetworkPolicy peer). */
 export class NetworkPeer {
   /** Every pod of the namespace called `name` (its `kubernetes.io/metadata.name` label). */
-  public static namespace(name: string): NetworkPeer {
+  public static namespaceNamed(name: string): NetworkPeer {
     return new NetworkPeer({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }, `namespace ${name}`);
   }
 
@@ -20,12 +20,12 @@ export class NetworkPeer {
     return new NetworkPeer({ podSelector: { matchLabels: labels } }, `pods ${JSON.stringify(labels)}`);
   }
 
-  /** Pods with these labels in the namespace called `namespace`. */
-  public static podsInNamespace(namespace: string, labels: { [key: string]: string }): NetworkPeer {
+  /** Pods with these labels in the namespace called `namespaceName`. */
+  public static podsInNamespace(namespaceName: string, labels: { [key: string]: string }): NetworkPeer {
     return new NetworkPeer({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespaceName } },
       podSelector: { matchLabels: labels },
-    }, `pods ${JSON.stringify(labels)} in namespace ${namespace}`);
+    }, `pods ${JSON.stringify(labels)} in namespace ${namespaceName}`);
   }
 
   private constructor(

@@ -1,16 +1,16 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDuration, checkInteger } from './prop-checks';
 import { warnOnSkippedRuns } from './daylight-saving';
 import { propError } from './errors';
 import { ImageCatalog } from './image';
 import { registerJob } from './job-registry';
 import { BEFORE_WRAPPER, DELIVERY_FAILED, NOTIFIER_SCRIPT, STATUS_DIR, WORK_WRAPPER } from './job-scripts';
+import { checkDuration, checkInteger } from './prop-checks';
 import { Schedule } from './schedule';
 import { BasicAuthCredentials, ScheduledJobOptions } from './scheduled-job-options';
 import { SecretKeyRef } from './secret-ref';
-import { restrictedContainerSecurity } from './security';
+import { RestrictedSecurity } from './security';
 import { checkUniqueNames } from './unique-names';
 
 /** Where a job reports to and what else its pod runs. */
@@ -80,7 +80,7 @@ export function scheduledJob(
     securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
   });
   if (kind) registerJob(job, kind);
-  const security = restrictedContainerSecurity(runAsUser);
+  const security = RestrictedSecurity.container({ user: runAsUser });
   const needsReporter = reporting.webhook || reporting.pushgatewayUrl || reporting.before || reporting.after;
   if (!needsReporter) {
     job.addContainer({ ...work, securityContext: security });

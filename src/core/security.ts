@@ -1,11 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
 
-/**
- * The user and group the official postgres images (and Spilo, pgBackRest's and the exporters'
- * images as the library runs them) use: the library's default for every container it adds.
- */
-export const POSTGRES_UID = 999;
-
 /** Who a restricted container runs as. */
 export interface RestrictedSecurityOptions {
   /**
@@ -29,12 +23,18 @@ export interface RestrictedSecurityOptions {
  */
 export class RestrictedSecurity {
   /**
+   * The user and group id of the postgres user in the official images (Debian-based), the
+   * library's default for the containers it adds.
+   */
+  public static readonly POSTGRES_USER = 999;
+
+  /**
    * A container context: a fixed non-root user, no privilege escalation, every capability
    * dropped, the runtime's seccomp profile, and a read-only root filesystem (programs write only
    * to mounted volumes).
    */
   public static container(options: RestrictedSecurityOptions = {}): kplus.ContainerSecurityContextProps {
-    const user = options.user ?? POSTGRES_UID;
+    const user = options.user ?? RestrictedSecurity.POSTGRES_USER;
     return {
       ensureNonRoot: true,
       user,
@@ -52,14 +52,9 @@ export class RestrictedSecurity {
    * Secret files are group-readable by the containers.
    */
   public static pod(options: RestrictedSecurityOptions = {}): kplus.PodSecurityContextProps {
-    const user = options.user ?? POSTGRES_UID;
+    const user = options.user ?? RestrictedSecurity.POSTGRES_USER;
     return { ensureNonRoot: true, user, group: options.group ?? user, fsGroup: options.group ?? user };
   }
 
   private constructor() {}
-}
-
-/** The library's shorthand for `RestrictedSecurity.container({ user, group })`. */
-export function restrictedContainerSecurity(user: number, group: number = user): kplus.ContainerSecurityContextProps {
-  return RestrictedSecurity.container({ user, group });
 }

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ContainerImage } from './image';
-import { restrictedContainerSecurity } from './security';
+import { RestrictedSecurity } from './security';
 
 /** What differs between the helper containers the library adds to pods. */
 export interface SidecarRecipe {
@@ -35,6 +35,6 @@ export function sidecarContainerProps(recipe: SidecarRecipe): kplus.ContainerPro
     readiness: recipe.readiness ?? kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(10) }),
     liveness: recipe.liveness ?? kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(10), periodSeconds: Duration.seconds(20) }),
     resources: recipe.resources,
-    securityContext: restrictedContainerSecurity(recipe.user),
+    securityContext: RestrictedSecurity.container({ user: recipe.user }),
   };
 }

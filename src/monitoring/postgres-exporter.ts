@@ -98,7 +98,7 @@ export interface PostgresExporterProps {
   readonly networkPolicy?: boolean;
   /**
    * Who may scrape the exporter.
-   * @default [NetworkPeer.namespace('monitoring')]
+   * @default [NetworkPeer.namespaceNamed('monitoring')]
    */
   readonly scrapers?: NetworkPeer[];
 }
@@ -208,7 +208,7 @@ export class PostgresExporter extends Construct {
       });
       service.metadata.addLabel(...selectorLabel(workload));
       if (props.networkPolicy ?? true) {
-        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [port], from: props.scrapers ?? [NetworkPeer.namespace('monitoring')] }]);
+        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [port], from: props.scrapers ?? [NetworkPeer.namespaceNamed('monitoring')] }]);
       }
     }
     checkUniqueNames(this);

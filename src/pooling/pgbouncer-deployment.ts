@@ -71,7 +71,7 @@ export interface PgBouncerDeploymentProps extends PgBouncerOptions {
   readonly clients?: NetworkPeer[];
   /**
    * Who may scrape pgbouncer_exporter.
-   * @default [NetworkPeer.namespace('monitoring')]
+   * @default [NetworkPeer.namespaceNamed('monitoring')]
    */
   readonly metricsScrapers?: NetworkPeer[];
 }
@@ -132,7 +132,7 @@ export class PgBouncerDeployment extends Construct {
     if (props.networkPolicy ?? true) {
       ingressPolicy(this, 'NetworkPolicy', this.deployment.matchLabels, [
         { ports: () => [this.pooler.port], from: props.clients ?? [NetworkPeer.sameNamespace()] },
-        { ports: () => (props.exporter ? [EXPORTER_PORT] : []), from: props.metricsScrapers ?? [NetworkPeer.namespace('monitoring')] },
+        { ports: () => (props.exporter ? [EXPORTER_PORT] : []), from: props.metricsScrapers ?? [NetworkPeer.namespaceNamed('monitoring')] },
       ]);
     }
     checkUniqueNames(this);

@@ -187,7 +187,7 @@ describe('#11.18 the pgBackRest TLS server is reachable only from the backup job
       const db = new kplus.StatefulSet(chart, `${id}Db`, { containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, volumeMounts: [{ path: '/data', volume: data }] }] });
       new PgBackRestServerSidecar(chart, id, { workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls, ...props }).configureDatabaseContainer(db.containers[0]);
     };
-    make('Narrow', { databaseClients: [NetworkPeer.pods({ app: 'web' }), NetworkPeer.namespace('monitoring')] });
+    make('Narrow', { databaseClients: [NetworkPeer.pods({ app: 'web' }), NetworkPeer.namespaceNamed('monitoring')] });
     make('Off', { networkPolicy: false });
     const policies = synthValidated(chart).filter((m) => m.kind === 'NetworkPolicy');
     expect(policies).toHaveLength(1);
