@@ -30,7 +30,10 @@ export function addPodMonitor(scope: Construct, id: string, recipe: PodMonitorRe
       ? { relabelings: [{ action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel: 'cluster', replacement: recipe.clusterLabel }] }
       : {}),
   };
-  const monitor = new PodMonitor(scope, id, { metadata: {}, spec: { selector: { matchLabels: recipe.matchLabels }, podMetricsEndpoints: [endpoint] } });
+  const monitor = new PodMonitor(scope, id, {
+    metadata: {},
+    spec: { selector: { matchLabels: recipe.matchLabels }, podMetricsEndpoints: [endpoint] },
+  });
   SchemaValidation.addTo(monitor);
   return monitor;
 }
