@@ -33,17 +33,14 @@ export function addConnectionVariables(
   options: ConnectionEnvOptions = {},
 ): void {
   const names = variableNames(scope, options);
+  const list = [names.host, names.port, names.database, names.user, names.password, names.url];
+  const twice = list.find((name, i) => list.indexOf(name) !== i);
+  if (twice) throw propError(scope, 'addConnectionEnv.variables', twice, 'two variables of one connection have this name: give each its own');
   const existing = container.env.variables;
-  const seen = new Set<string>();
-  for (const name of Object.values(names)) {
-    if (seen.has(name)) {
-      throw propError(scope, 'addConnectionEnv.variables', name, 'two variables of one connection have this name: give each its own');
-    }
-    seen.add(name);
-    if (existing[name] !== undefined) {
-      throw propError(scope, 'addConnectionEnv', name, `container "${container.name}" already has this variable (an earlier connection?): `
-        + 'give this connection its own names with variablePrefix (e.g. "REPLICA_") or variables');
-    }
+  const taken = list.filter((name) => existing[name] !== undefined);
+  if (taken.length > 0) {
+    throw propError(scope, 'addConnectionEnv', taken.join(', '), `container "${container.name}" already has ${taken.length > 1 ? 'these variables' : 'this variable'} `
+      + '(an earlier connection?): give this connection its own names with variablePrefix (e.g. "REPLICA_") or variables');
   }
   const add = (name: string, value: ConnectionValue) => container.env.addVariable(name, 'literal' in value
     ? kplus.EnvValue.fromValue(value.literal)
