@@ -16,7 +16,9 @@ describe('RestrictedSecurity', () => {
     const pod = deployment.spec.template.spec;
     expectRestricted(pod);
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'Always' });
-    expect(pod.containers[0].securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(pod.containers[0].securityContext).toMatchObject({
+      runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+    });
   });
 
   test('GIVEN no options WHEN asked THEN the postgres user of the official images (999)', () => {
