@@ -7,11 +7,11 @@ import { PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { RecoveryTarget } from './recovery-target';
 import { RestoreCheck } from './restore-check';
-import { RestoreFrom, restoreTestScript } from './restore-test-script';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { checkDuration, checkInteger } from '../core/prop-checks';
+import { RestoreFrom, restoreTestScript } from '../core/restore-check-script';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';

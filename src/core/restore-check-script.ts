@@ -1,6 +1,14 @@
-import { DUMP_STAMP_GLOB } from './pg-dump-script';
-import { RestoreCheck } from './restore-check';
-import { shellQuote } from '../core/shell';
+import { shellQuote } from './shell';
+// The dump naming is backup's (pg_dump writes the names this script reads back).
+import { DUMP_STAMP_GLOB } from '../backup/pg-dump-script';
+
+/** A check as the script runs it (backup's `RestoreCheck` has this shape). */
+export interface ScriptCheck {
+  /** Identifier of the check, in the script's comments. */
+  readonly id: string;
+  /** bash lines, run with the helpers `q`, `fail` and `figure` in scope. */
+  readonly _bash: readonly string[];
+}
 
 /** Where the backup comes from, as the script needs it. */
 export type RestoreFrom =
@@ -18,7 +26,7 @@ export interface RestoreScriptOptions {
   /** Names the test in reports and in the `source` label of its metrics. */
   readonly source: string;
   readonly from: RestoreFrom;
-  readonly checks: readonly RestoreCheck[];
+  readonly checks: readonly ScriptCheck[];
   /** Database the checks run in (for pg_dump sources, the one restored into). */
   readonly database: string;
   readonly superuser: string;

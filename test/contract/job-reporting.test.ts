@@ -10,8 +10,8 @@ import { run, runUnchecked, Service, serviceTempDir, startService, stopAllServic
 import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript } from '../../src/backup/pg-dump-script';
-import { restoreTestScript } from '../../src/backup/restore-test-script';
 import { DELIVERY_FAILED, NOTIFIER_SCRIPT, WORK_WRAPPER } from '../../src/core/job-scripts';
+import { restoreTestScript } from '../../src/core/restore-check-script';
 
 jest.setTimeout(300_000);
 afterAll(stopAllServices);

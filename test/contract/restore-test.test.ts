@@ -8,9 +8,9 @@ import { run, runUnchecked, serviceTempDir, startService, stopAllServices, write
 import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript } from '../../src/backup/pg-dump-script';
-import { restoreTestScript, RestoreScriptOptions } from '../../src/backup/restore-test-script';
 import { CREATE_SCRIPT } from '../../src/cnpg/cnpg-restore-test';
 import { NOTIFIER_SCRIPT } from '../../src/core/job-scripts';
+import { restoreTestScript, RestoreScriptOptions } from '../../src/core/restore-check-script';
 
 jest.setTimeout(300_000);
 afterAll(stopAllServices);
