@@ -67,7 +67,7 @@ export function checkPgBackRestSettings(scope: IConstruct, settings: PgBackRestS
     const at = `settings.repositories[${i}]`;
     const o = repo.options;
     if (!o?.retentionFull) throw propError(scope, `${at}.retentionFull`, undefined, 'say how many full backups to keep: FullRetention.count(n) or FullRetention.time(age)');
-    if (o.retentionFull.type === 'count') {checkInteger(scope, `${at}.retentionFull`, o.retentionFull.value, 1, 9999999);} else if (!(o.retentionFull.value >= 1) || !Number.isInteger(o.retentionFull.value)) {
+    if (o.retentionFull.retentionType === 'count') {checkInteger(scope, `${at}.retentionFull`, o.retentionFull.value, 1, 9999999);} else if (!(o.retentionFull.value >= 1) || !Number.isInteger(o.retentionFull.value)) {
       throw propError(scope, `${at}.retentionFull`, o.retentionFull.value, 'time retention is whole days, at least 1');
     }
     checkInteger(scope, `${at}.retentionDiff`, o.retentionDiff, 1, 9999999);
@@ -130,11 +130,11 @@ export function renderPgBackRestConfig(scope: IConstruct, settings: PgBackRestSe
   settings.repositories.forEach((repo, i) => {
     const n = i + 1;
     const o = repo.options;
-    add(`repo${n}-type`, repo.type);
-    add(`repo${n}-path`, repo.type === 'posix' && place.repoPathPrefix ? `${place.repoPathPrefix(n)}${o.path ?? '/pgbackrest'}` : o.path ?? '/pgbackrest');
+    add(`repo${n}-type`, repo.repositoryType);
+    add(`repo${n}-path`, repo.repositoryType === 'posix' && place.repoPathPrefix ? `${place.repoPathPrefix(n)}${o.path ?? '/pgbackrest'}` : o.path ?? '/pgbackrest');
     for (const entry of repo._typeEntries) add(`repo${n}-${entry.key}`, entry.value as string);
     add(`repo${n}-gcs-key`, place.gcsKeyFile?.(n));
-    add(`repo${n}-retention-full-type`, o.retentionFull.type);
+    add(`repo${n}-retention-full-type`, o.retentionFull.retentionType);
     add(`repo${n}-retention-full`, o.retentionFull.value);
     add(`repo${n}-retention-diff`, o.retentionDiff);
     add(`repo${n}-retention-archive`, o.retentionArchive);

@@ -51,7 +51,7 @@ export function wirePgBackRest(
     const key = repo._gcs?.serviceAccountKey;
     if (key) key.mountAsFile(scope, container, `${PGBACKREST_PATHS.gcsDir}/repo${i + 1}`, 'key.json', { mode: 0o440 });
   });
-  if (settings.repositories.some((repo) => repo.type === 'posix')) {
+  if (settings.repositories.some((repo) => repo.repositoryType === 'posix')) {
     if (!repositoryVolume) {
       throw propError(scope, 'repositoryVolume', undefined, `a posix repository lives on a volume: give repositoryVolume (a ReadWriteMany claim shared by the database pod and the backup jobs), mounted at ${PGBACKREST_PATHS.repository}`);
     }

@@ -15,8 +15,8 @@ export class FullRetention {
   }
 
   private constructor(
-    /** `repo-retention-full-type`. */
-    public readonly type: string,
+    /** `repo-retention-full-type`: `count` or `time`. */
+    public readonly retentionType: string,
     /** `repo-retention-full`: a count, or days. */
     public readonly value: number,
   ) {}
@@ -156,8 +156,8 @@ export class BackupRepository {
   }
 
   private constructor(
-    /** `repo-type`. */
-    public readonly type: string,
+    /** `repo-type`: `posix`, `s3`, `gcs` or `azure`. */
+    public readonly repositoryType: string,
     /** Retention, path and encryption. */
     public readonly options: RepositoryOptions,
     /** @internal */

@@ -56,6 +56,20 @@ describe('pgbackrest.conf from typed settings', () => {
   });
 });
 
+describe('issue 13: repository and retention kinds are read without a member named like a reserved word', () => {
+  test('GIVEN an S3 repository kept by time WHEN its kinds are read THEN repositoryType and retentionType name them', () => {
+    // GIVEN
+    const { settings } = backupChart();
+    // WHEN
+    const [repo1, repo2] = settings.repositories;
+    // THEN
+    expect([repo1.repositoryType, repo1.options.retentionFull.retentionType]).toEqual(['s3', 'time']);
+    expect([repo2.repositoryType, repo2.options.retentionFull.retentionType]).toEqual(['s3', 'count']);
+    expect(BackupRepository.posix({ retentionFull: FullRetention.count(1) }).repositoryType).toBe('posix');
+    expect(Object.keys(repo1)).not.toContain('type');
+  });
+});
+
 describe('invalid backup input is refused with a clear message', () => {
   const check = (settings: Partial<PgBackRestSettings>) => () => checkPgBackRestSettings(Testing.chart(), { stanza: 'main', repositories: [], ...settings } as PgBackRestSettings);
 

@@ -102,7 +102,7 @@ describe('a sample of settings the library accepts is accepted by the real pgbac
       }
       counts.libraryAccepted++;
       accepted.push(`${p.stanza} ${(p.compression.type ?? CompressType.ZST).value}/${p.compression.level ?? 'default'} process-max=${p.processMax ?? 'default'} `
-        + `retention=${p.retentionFull.type}:${p.retentionFull.value} pg1-path=${p.dataMount}/${p.leaf} socket=${p.socketDirectory ?? 'default'} repo=${p.repoPath ?? 'default'}`);
+        + `retention=${p.retentionFull.retentionType}:${p.retentionFull.value} pg1-path=${p.dataMount}/${p.leaf} socket=${p.socketDirectory ?? 'default'} repo=${p.repoPath ?? 'default'}`);
       const { manifests, server, pod } = built;
       const layout = new PodLayout((volume) => {
         if (!volume.configMap) return undefined;
