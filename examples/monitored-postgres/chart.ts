@@ -28,7 +28,7 @@ export class MonitoredPostgresChart extends Chart {
     alerts.addAlert({
       name: 'MyAppOrdersStuck',
       expr: 'app_orders_pending_n > 100',
-      for: Duration.minutes(15),
+      pendingFor: Duration.minutes(15),
       severity: Severity.WARNING,
       summary: '{{ $value }} orders pending for 15 minutes',
       description: 'The order worker is not draining the queue.',

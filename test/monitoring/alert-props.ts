@@ -78,7 +78,7 @@ export function buildAlerts(chart: Chart, p: AlertProps): PostgresAlerts {
     alerts.addAlert({
       name: p.custom.name,
       expr: p.custom.expr,
-      for: Duration.minutes(p.custom.forMinutes),
+      pendingFor: Duration.minutes(p.custom.forMinutes),
       severity: Severity.WARNING,
       summary: '{{ $labels.job }} is {{ $value }}',
       description: 'A custom alert.',

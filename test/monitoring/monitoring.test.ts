@@ -111,6 +111,18 @@ describe('PostgresAlerts', () => {
     }
   });
 
+  test('GIVEN a custom alert with a pending period WHEN rendered THEN the rule waits that long (Prometheus `for`)', () => {
+    // GIVEN
+    const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: [] });
+    // WHEN
+    alerts.addAlert({ name: 'Mine', expr: 'up == 0', pendingFor: Duration.minutes(90), severity: Severity.INFO, summary: 's', description: 'd' });
+    // THEN
+    const [rule] = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    expect(rule.for).toBe('90m');
+    expect(() => alerts.addAlert({ name: 'Neg', expr: 'up == 0', pendingFor: Duration.seconds(NaN), severity: Severity.INFO, summary: 's', description: 'd' }))
+      .toThrow('Neg.pendingFor');
+  });
+
   test('thresholds are typed and reach the expressions', () => {
     const chart = Testing.chart();
     const alerts = new PostgresAlerts(chart, 'Alerts', {

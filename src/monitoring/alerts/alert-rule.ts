@@ -24,10 +24,12 @@ export interface AlertRule {
   /** PromQL expression; the alert fires for each series it returns. */
   readonly expr: string;
   /**
-   * How long the expression must hold before the alert fires.
+   * The pending period: how long the expression must keep returning a series before the alert
+   * fires (Prometheus' `for`).
    * @default - at once
    */
-  readonly for?: Duration;
+  readonly pendingFor?: Duration;
+  /** How urgent the alert is; becomes the `severity` label. */
   readonly severity: Severity;
   /** One line for the notification title; may use `{{ $labels.x }}` and `{{ $value }}`. */
   readonly summary: string;
@@ -68,7 +70,7 @@ export function promDuration(duration: Duration): string {
 }
 
 /**
- * Checks a rule as Prometheus would load it: its name, its PromQL, its label names and its `for`.
+ * Checks a rule as Prometheus would load it: its name, its PromQL, its label names and its pending period.
  * Throws naming `where`, the field and the value.
  */
 export function checkRule(where: string, rule: AlertRule): void {
@@ -79,7 +81,9 @@ export function checkRule(where: string, rule: AlertRule): void {
     const labelProblem = labelNameProblem(name);
     if (labelProblem) throw propError(where, `${rule.name}.labels`, name, labelProblem);
   }
-  if (rule.for !== undefined && !(rule.for.toSeconds({ integral: false }) >= 0)) throw propError(where, `${rule.name}.for`, rule.for.toHumanString(), 'a duration of 0 or more');
+  if (rule.pendingFor !== undefined && !(rule.pendingFor.toSeconds({ integral: false }) >= 0)) {
+    throw propError(where, `${rule.name}.pendingFor`, rule.pendingFor.toHumanString(), 'a duration of 0 or more');
+  }
 }
 
 /**

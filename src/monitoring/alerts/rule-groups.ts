@@ -36,7 +36,7 @@ function renderRule(rule: AlertRule, runbook: string, extraLabels: Record<string
   return {
     alert: rule.name,
     expr: rule.expr,
-    ...(rule.for ? { for: promDuration(rule.for) } : {}),
+    ...(rule.pendingFor ? { for: promDuration(rule.pendingFor) } : {}),
     labels: { ...extraLabels, ...rule.labels, severity: rule.severity.value },
     annotations: { summary: rule.summary, description: rule.description, runbook_url: rule.runbookUrl ?? runbook },
   };

@@ -9,7 +9,7 @@ export function connectionRules(o: ConnectionAlertOptions & { warningRatio: numb
   const rule = (name: string, ratio: number, severity: Severity): AlertRule => ({
     name,
     expr: `${usage} > ${ratio}`,
-    for: Duration.minutes(5),
+    pendingFor: Duration.minutes(5),
     severity,
     summary: '{{ $labels.instance }} uses {{ $value | humanizePercentage }} of its connections',
     description: `Client connections exceed ${ratio * 100}% of max_connections minus the reserved slots; new clients will soon be refused with "too many clients".`,
@@ -25,7 +25,7 @@ export function queryRules(o: QueryAlertOptions): AlertRule[] {
     {
       name: 'PostgresLongRunningQuery',
       expr: `pg_activity_age_max_query_seconds > ${query}`,
-      for: Duration.minutes(1),
+      pendingFor: Duration.minutes(1),
       severity: Severity.WARNING,
       summary: 'A query on {{ $labels.instance }} has run for {{ $value | humanizeDuration }}',
       description: `A query has been active for more than ${query}s. Long queries hold locks and snapshots, delay vacuum and tie up connections.`,
@@ -33,7 +33,7 @@ export function queryRules(o: QueryAlertOptions): AlertRule[] {
     {
       name: 'PostgresLongTransaction',
       expr: `pg_activity_age_max_transaction_seconds > ${xact}`,
-      for: Duration.minutes(1),
+      pendingFor: Duration.minutes(1),
       severity: Severity.WARNING,
       summary: 'A transaction on {{ $labels.instance }} has been open for {{ $value | humanizeDuration }}',
       description: `A transaction has been open for more than ${xact}s; vacuum cannot remove rows it might still see, so tables bloat.`,
@@ -41,7 +41,7 @@ export function queryRules(o: QueryAlertOptions): AlertRule[] {
     {
       name: 'PostgresIdleInTransaction',
       expr: `pg_activity_age_max_idle_in_transaction_seconds > ${idle}`,
-      for: Duration.minutes(1),
+      pendingFor: Duration.minutes(1),
       severity: Severity.WARNING,
       summary: 'A session on {{ $labels.instance }} is idle in a transaction for {{ $value | humanizeDuration }}',
       description: 'An application opened a transaction and stopped talking: it holds its locks and snapshot until it commits or is killed.',
@@ -49,7 +49,7 @@ export function queryRules(o: QueryAlertOptions): AlertRule[] {
     {
       name: 'PostgresLockWaits',
       expr: `pg_lock_waits_waiting > ${o.maxLockWaiters ?? 5}`,
-      for: Duration.minutes(5),
+      pendingFor: Duration.minutes(5),
       severity: Severity.WARNING,
       summary: '{{ $value }} sessions on {{ $labels.instance }} wait for locks',
       description: 'Sessions queue behind a lock holder (often a migration or a long transaction); requests time out behind them.',

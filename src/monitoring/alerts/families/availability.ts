@@ -12,7 +12,7 @@ export function availabilityRules(o: SourceOptions): AlertRule[] {
     {
       name: 'PostgresInstanceDown',
       expr: `${up} == 0`,
-      for: Duration.minutes(1),
+      pendingFor: Duration.minutes(1),
       severity: Severity.CRITICAL,
       summary: 'PostgreSQL {{ $labels.instance }} is down',
       description: 'The exporter cannot reach PostgreSQL on {{ $labels.instance }}: the server is down or refuses connections.',
@@ -20,7 +20,7 @@ export function availabilityRules(o: SourceOptions): AlertRule[] {
     {
       name: 'PostgresNoPrimary',
       expr: `count by (${by}) (${inRecovery} == 1) unless count by (${by}) (${inRecovery} == 0)`,
-      for: Duration.minutes(1),
+      pendingFor: Duration.minutes(1),
       severity: Severity.CRITICAL,
       summary: 'Cluster {{ $labels.' + by + ' }} has no primary',
       description: 'Every reachable instance of the cluster is in recovery: nothing accepts writes.',
@@ -29,7 +29,7 @@ export function availabilityRules(o: SourceOptions): AlertRule[] {
       name: 'PostgresSplitBrain',
       // Counted per cluster: two clusters with one primary each are not a split brain.
       expr: `count by (${by}) (${inRecovery} == 0) > 1`,
-      for: Duration.seconds(30),
+      pendingFor: Duration.seconds(30),
       severity: Severity.CRITICAL,
       summary: 'Cluster {{ $labels.' + by + ' }} has {{ $value }} primaries',
       description: 'More than one instance of the cluster accepts writes. Writes to the wrong one will be lost when the cluster is reconciled.',
@@ -44,7 +44,7 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
   const rules: AlertRule[] = [{
     name: 'PostgresReplicationLagHigh',
     expr: `${cnpg(o) ? 'cnpg_pg_replication_lag' : 'pg_replica_lag_seconds'} > ${lag}`,
-    for: Duration.minutes(2),
+    pendingFor: Duration.minutes(2),
     severity: Severity.WARNING,
     summary: 'Standby {{ $labels.instance }} is {{ $value | humanizeDuration }} behind',
     description: `The standby replays WAL more than ${lag}s behind its primary: reads from it are stale and a failover to it would lose that much.`,
@@ -55,7 +55,7 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
     {
       name: 'PostgresReplicationLagBytesHigh',
       expr: `pg_replication_client_lag_bytes > ${lagBytes}`,
-      for: Duration.minutes(5),
+      pendingFor: Duration.minutes(5),
       severity: Severity.WARNING,
       summary: 'Standby {{ $labels.application_name }} is {{ $value | humanize1024 }}B of WAL behind',
       description: 'The primary holds WAL the standby has not replayed; the gap grows when the standby or the network cannot keep up.',
@@ -63,7 +63,7 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
     {
       name: 'PostgresReplicaNotStreaming',
       expr: 'pg_wal_receiver_streaming == 0',
-      for: Duration.minutes(5),
+      pendingFor: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'Standby {{ $labels.instance }} is not streaming WAL',
       description: 'The standby has no streaming WAL receiver: it falls behind with every write until replication is restored.',
@@ -71,7 +71,7 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
     {
       name: 'PostgresReplicationSlotInactive',
       expr: `pg_replication_slot_inactive == 1 and pg_replication_slot_retained_bytes > ${slotBytes}`,
-      for: Duration.minutes(30),
+      pendingFor: Duration.minutes(30),
       severity: Severity.CRITICAL,
       summary: 'Replication slot {{ $labels.slot_name }} is inactive and holds WAL',
       description: 'Nothing consumes the slot, so the primary keeps its WAL: the disk fills until the slot is used or dropped.',

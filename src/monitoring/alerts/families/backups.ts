@@ -30,7 +30,7 @@ export function backupRules(o: BackupAlertOptions, ctx: AlertContext): AlertRule
     {
       name: 'PostgresWalArchivingFailing',
       expr: 'increase(pg_archiver_failed_count[10m]) > 0',
-      for: Duration.minutes(5),
+      pendingFor: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'WAL archiving fails on {{ $labels.instance }}',
       description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
@@ -45,7 +45,7 @@ function tooOld(
   return {
     name,
     expr: cronJobTooOld(regex, maxAge.toSeconds()),
-    for: Duration.minutes(10),
+    pendingFor: Duration.minutes(10),
     severity,
     summary: `No successful ${what} by CronJob {{ $labels.cronjob }} for {{ $value | humanizeDuration }}`,
     description: `The last successful ${what} is older than ${promDuration(maxAge)} (or the CronJob never succeeded since it was created): ${consequence}`,
@@ -76,7 +76,7 @@ function cnpgBackupRules(o: BackupAlertOptions, full: Duration): AlertRule[] {
     {
       name: 'PostgresFullBackupTooOld',
       expr: `time() - ${last('available')} > ${full.toSeconds()}`,
-      for: Duration.minutes(10),
+      pendingFor: Duration.minutes(10),
       severity: Severity.CRITICAL,
       summary: 'The newest backup of cluster {{ $labels.' + by + ' }} is {{ $value | humanizeDuration }} old',
       description: `No base backup has completed for ${promDuration(full)}: recovery needs ever more WAL, and retention may soon expire the last good backup.`,
@@ -91,7 +91,7 @@ function cnpgBackupRules(o: BackupAlertOptions, full: Duration): AlertRule[] {
     {
       name: 'PostgresWalArchivingFailing',
       expr: 'increase(cnpg_pg_stat_archiver_failed_count[10m]) > 0',
-      for: Duration.minutes(5),
+      pendingFor: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'WAL archiving fails on {{ $labels.pod }}',
       description: 'archive_command keeps failing: point-in-time recovery stops at the last archived segment and pg_wal grows until the disk is full.',
@@ -114,7 +114,7 @@ export function restoreTestRules(o: RestoreTestAlertOptions, ctx: AlertContext):
     {
       name: 'PostgresRestoreTestMissing',
       expr: `time() - pgrel_restore_test_last_success_timestamp_seconds > ${maxAge.toSeconds()}`,
-      for: Duration.minutes(30),
+      pendingFor: Duration.minutes(30),
       severity: Severity.CRITICAL,
       summary: 'No successful restore test of {{ $labels.source }} for {{ $value | humanizeDuration }}',
       description: `No restore test has passed for ${promDuration(maxAge)}: the tests are failing or not running at all.`,
@@ -123,7 +123,7 @@ export function restoreTestRules(o: RestoreTestAlertOptions, ctx: AlertContext):
       // A test that never reports at all has no timestamp to be old: only absent() sees it.
       name: 'PostgresRestoreTestNeverReported',
       expr: 'absent(pgrel_restore_test_success)',
-      for: maxAge,
+      pendingFor: maxAge,
       severity: Severity.CRITICAL,
       summary: 'No restore test has reported any result',
       description: `No restore test has pushed a result for ${promDuration(maxAge)}: the tests do not run, or their reports never reach the Pushgateway.`,

@@ -8,7 +8,7 @@ export function storageRules(o: StorageAlertOptions): AlertRule[] {
   return [{
     name: 'PostgresDatabaseGrowthToLimit',
     expr: `predict_linear(pg_database_size_size_bytes[6h], ${horizon.toSeconds()}) > ${bytes(o.sizeLimit)}`,
-    for: Duration.hours(1),
+    pendingFor: Duration.hours(1),
     severity: Severity.WARNING,
     summary: 'Database {{ $labels.datname }} will reach its size limit within ' + promDuration(horizon),
     description: `At the growth rate of the last 6 hours the database passes ${o.sizeLimit.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB within ${promDuration(horizon)}.`,
@@ -21,7 +21,7 @@ export function maintenanceRules(o: MaintenanceAlertOptions): AlertRule[] {
     {
       name: 'PostgresXidWraparoundRisk',
       expr: `pg_database_xid_age > ${o.maxXidAge ?? 1_000_000_000}`,
-      for: Duration.minutes(10),
+      pendingFor: Duration.minutes(10),
       severity: Severity.CRITICAL,
       summary: 'Database {{ $labels.datname }} is {{ $value }} transactions from its oldest unfrozen XID',
       description: 'Transaction IDs wrap around at about 2.1 billion; before that PostgreSQL stops accepting writes. Vacuum must freeze old rows.',
@@ -36,7 +36,7 @@ export function maintenanceRules(o: MaintenanceAlertOptions): AlertRule[] {
     {
       name: 'PostgresDeadTuplesHigh',
       expr: `pg_table_tuples_dead > 10000 and pg_table_tuples_dead / (pg_table_tuples_live + pg_table_tuples_dead) > ${dead}`,
-      for: Duration.hours(1),
+      pendingFor: Duration.hours(1),
       severity: Severity.WARNING,
       summary: 'Table {{ $labels.relname }} in database {{ $labels.datname }} is {{ $value | humanizePercentage }} dead tuples',
       description: 'Autovacuum is not keeping up with updates and deletes on this table: it bloats and its queries slow down.',
