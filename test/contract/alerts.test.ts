@@ -5,12 +5,13 @@ import { AlertCase, CNPG_CASES, EXPORTER_CASES } from '../monitoring/alert-cases
 import { scrapeExporter } from './harness/exporter';
 import { runUnchecked, serviceTempDir, stopAllServices, writeServiceFile } from './harness/processes';
 import { program } from './harness/programs';
+import { ruleGroupsOf } from '../monitoring/rule-file';
 
 jest.setTimeout(180_000);
 afterAll(stopAllServices);
 
 function groupsOf(families: AlertFamily[]): any[] {
-  return new PostgresAlerts(Testing.chart(), 'Alerts', { families }).ruleGroups();
+  return ruleGroupsOf(new PostgresAlerts(Testing.chart(), 'Alerts', { families }));
 }
 
 // Job alerts select the app's own CronJobs; in this app-less catalog, patterns name them (the

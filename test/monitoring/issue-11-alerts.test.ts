@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { ruleGroupsOf } from './rule-file';
 import { BackedUpPostgresChart } from '../../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../../examples/backup-schedules/chart';
 import { AlertFamily, MetricSource, PostgresAlerts, Severity, Warnings } from '../../src';
@@ -49,7 +50,7 @@ describe('#11.1 alerts select exactly the CronJobs the library created', () => {
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', {
       families: [AlertFamily.backups({ fullCronJobPattern: 'legacy-full-[0-9]+', jobPattern: 'legacy-.*' })],
     });
-    const rules = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
     expect(rules.find((r: any) => r.alert === 'PostgresFullBackupTooOld').expr).toContain('{cronjob=~"legacy-full-[0-9]+"}');
     expect(rules.find((r: any) => r.alert === 'PostgresBackupJobFailed').expr).toContain('kube_job_owner{owner_kind="CronJob",job_name=~"legacy-.*"}');
   });
@@ -79,7 +80,7 @@ describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', {
       families: [AlertFamily.backups({ fullCronJobPattern: '(?i)db-\\d+-full\\b', incrementalCronJobPattern: 'a"b' })],
     });
-    const expr = (name: string) => alerts.ruleGroups().flatMap((g: any) => g.rules).find((r: any) => r.alert === name).expr;
+    const expr = (name: string) => ruleGroupsOf(alerts).flatMap((g: any) => g.rules).find((r: any) => r.alert === name).expr;
     expect(expr('PostgresFullBackupTooOld')).toContain('{cronjob=~"(?i)db-\\\\d+-full\\\\b"}');
     expect(expr('PostgresIncrementalBackupTooOld')).toContain('{cronjob=~"a\\"b"}');
     expect(() => AlertFamily.backups({ fullCronJobPattern: 'full(?=-)' })).toThrow('[AlertFamily] backups.fullCronJobPattern: got "full(?=-)"; RE2 syntax');
@@ -101,7 +102,7 @@ describe('#11.1 runbooks of the job alerts', () => {
   test.each([[MetricSource.POSTGRES_EXPORTER], [MetricSource.CNPG]])('#11.1 every job alert links to an existing runbook section (%s)', (source) => {
     const patterns = { fullCronJobPattern: 'a', differentialCronJobPattern: 'b', incrementalCronJobPattern: 'c', dumpCronJobPattern: 'd', source };
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: [AlertFamily.backups(patterns), AlertFamily.restoreTests({ cronJobPattern: 'e' })] });
-    const rules = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
     expect(rules.length).toBeGreaterThan(5);
     for (const rule of rules) {
       const [, file, anchor] = /\/docs\/runbooks\/([a-z-]+\.md)#([a-z]+)$/.exec(rule.annotations.runbook_url)!;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { ruleGroupsOf } from './rule-file';
 import { AlertFamily, ColumnUsage, ExporterQueries, MetricSource, PgStatStatements, PostgresAlerts, PostgresExporter, SecretKeyRef, Severity } from '../../src';
 import { renderQueriesYaml } from '../../src/monitoring/queries-yaml';
 import { expectRestricted } from '../helpers/pod-security';
@@ -91,7 +92,7 @@ describe('PostgresAlerts', () => {
       'postgresql.availability', 'postgresql.replication', 'postgresql.connections', 'postgresql.queries',
       'postgresql.backups', 'postgresql.restore-tests', 'postgresql.maintenance', 'postgresql.pooling',
     ]);
-    expect(rule.spec).toEqual({ groups: alerts.ruleGroups() });
+    expect(rule.spec).toEqual({ groups: ruleGroupsOf(alerts) });
     for (const group of rule.spec.groups) {
       for (const r of group.rules) {
         expect(r.labels.team).toBe('dba');
@@ -104,7 +105,7 @@ describe('PostgresAlerts', () => {
 
   test('the CloudNativePG catalog links every alert to an existing runbook section too', () => {
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: AlertFamily.all(MetricSource.CNPG) });
-    for (const rule of alerts.ruleGroups().flatMap((g: any) => g.rules)) {
+    for (const rule of ruleGroupsOf(alerts).flatMap((g: any) => g.rules)) {
       const [, file, anchor] = /\/docs\/runbooks\/([a-z-]+\.md)#([a-z]+)$/.exec(rule.annotations.runbook_url)!;
       const headings = fs.readFileSync(path.join(__dirname, '../../docs/runbooks', file), 'utf8').split('\n').map((l) => l.toLowerCase());
       expect([rule.alert, headings]).toEqual([rule.alert, expect.arrayContaining([`## ${anchor}`])]);
@@ -117,7 +118,7 @@ describe('PostgresAlerts', () => {
     // WHEN
     alerts.addAlert({ name: 'Mine', expr: 'up == 0', pendingFor: Duration.minutes(90), severity: Severity.INFO, summary: 's', description: 'd' });
     // THEN
-    const [rule] = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    const [rule] = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
     expect(rule.for).toBe('90m');
     expect(() => alerts.addAlert({ name: 'Neg', expr: 'up == 0', pendingFor: Duration.seconds(NaN), severity: Severity.INFO, summary: 's', description: 'd' }))
       .toThrow('Neg.pendingFor');
@@ -133,7 +134,7 @@ describe('PostgresAlerts', () => {
         AlertFamily.availability({ source: MetricSource.CNPG, clusterLabel: 'cnpg_cluster' }),
       ],
     });
-    const rules = alerts.ruleGroups().flatMap((g: any) => g.rules);
+    const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
     const expr = (name: string) => rules.find((r: any) => r.alert === name).expr;
     expect(expr('PostgresReplicationLagHigh')).toBe('pg_replica_lag_seconds > 120');
     expect(expr('PostgresConnectionsHigh')).toMatch(/ > 0.7$/);

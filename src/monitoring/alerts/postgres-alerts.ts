@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertFamily } from './alert-family';
 import { AlertRule, checkRule } from './alert-rule';
@@ -87,9 +87,13 @@ export class PostgresAlerts extends Construct {
     this.rendered = undefined;
   }
 
-  /** The rule groups as they will be synthesized (`spec.groups`, also a valid Prometheus rule file's `groups`). */
-  public ruleGroups(): any {
-    return this.groups();
+  /**
+   * The alerting rules as a Prometheus rule file (YAML with a top-level `groups:`): the same
+   * groups the PrometheusRule's `spec.groups` will hold at synth, for `promtool check rules` or a
+   * Prometheus that reads rule files without prometheus-operator.
+   */
+  public ruleFile(): string {
+    return Yaml.stringify({ groups: this.groups() });
   }
 
   private groups(): RuleGroup[] {
