@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
-import { checkInteger, checkText } from '../core/prop-checks';
+import { Construct, IConstruct } from 'constructs';
 import { propError } from '../core/errors';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { addSynthValidation } from '../core/synth-scope';
 
 /** The PostgreSQL server whose connections are being shared. */
@@ -32,7 +32,32 @@ export interface ConnectionBudgetProps {
   readonly reservedConnections?: number;
   /**
    * A name for the server in error messages.
-   * @default - the construct path
+   * @default - "PostgreSQL <host>:<port>", or "PostgreSQL" without a host
+   */
+  readonly serverName?: string;
+}
+
+/** The share of a server managed elsewhere that this app may use, for `ConnectionBudget.fromAllowance`. */
+export interface ConnectionAllowanceProps {
+  /**
+   * Server connections this app's poolers and applications may open together: the share the
+   * server's owner granted, not its `max_connections`.
+   */
+  readonly connections: number;
+  /**
+   * The server's host as PgBouncer `[databases]` entries spell it (compared without regard to case).
+   * @default - the server is not named: every pooler given this budget must point all its
+   * `[databases]` entries at one server
+   */
+  readonly host?: string;
+  /**
+   * The server's port, with `host`.
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * A name for the server in error messages.
+   * @default - "PostgreSQL <host>:<port>", or "PostgreSQL" without a host
    */
   readonly serverName?: string;
 }
@@ -48,9 +73,38 @@ export interface ConnectionShare {
   readonly detail?: string;
 }
 
-interface Consumer {
-  readonly name: string;
-  readonly share: () => ConnectionShare;
+/** Something that connects to a server and whose share is known only at synth (a pooler whose settings may still change). */
+export interface IConnectionConsumer {
+  /** The consumer as the budget's error names it, e.g. its construct path. */
+  readonly consumerName: string;
+  /** The most server connections the consumer can open, asked at synth. */
+  connectionShare(): ConnectionShare;
+}
+
+/**
+ * The connections of one PostgreSQL server that poolers and applications share: what a pooler
+ * needs of a budget to charge its pools to it. Made by `new ConnectionBudget()` for a server whose
+ * `max_connections` you set, or by `ConnectionBudget.fromAllowance()` for a share of a server
+ * managed elsewhere.
+ */
+export interface IConnectionBudget extends IConstruct {
+  /**
+   * The server's host as `[databases]` entries spell it.
+   * @default - the budget counts the one server its poolers point to
+   */
+  readonly host?: string;
+  /** The server's port. */
+  readonly port: number;
+  /**
+   * Claims `connections` server connections for `name`, e.g. an application's own pool or a
+   * migration job connecting directly.
+   * @param name the consumer in the error message
+   * @param connections the most server connections it opens
+   * @param detail how the figure was reached, for the error message
+   */
+  addConsumer(name: string, connections: number, detail?: string): void;
+  /** Claims the share `consumer` reports at synth (a pooler's pools, which may still grow). */
+  addComputedConsumer(consumer: IConnectionConsumer): void;
 }
 
 /**
@@ -71,27 +125,38 @@ interface Consumer {
  * const replica = new ConnectionBudget(this, 'Replica', { host: 'app-db-ro', maxConnections: 100 });
  * new PgBouncerSidecar(this, 'Pooler', { workload, authFile, settings, connectionBudgets: [primary, replica] });
  */
-export class ConnectionBudget extends Construct {
+export class ConnectionBudget extends Construct implements IConnectionBudget {
+  /**
+   * A budget for a server managed elsewhere (another team's cluster, a managed database): its
+   * `max_connections` is not yours to divide and other applications you cannot see connect to
+   * it too, so what you know is the share you were granted. The synth fails when this app's
+   * poolers and applications together could open more than `connections`.
+   *
+   * @example
+   * const shared = ConnectionBudget.fromAllowance(this, 'Billing', { host: 'billing-db.finance.svc', connections: 40 });
+   */
+  public static fromAllowance(scope: Construct, id: string, props: ConnectionAllowanceProps): IConnectionBudget {
+    return new AllowanceBudget(scope, id, props);
+  }
+
   /** Connections poolers and applications may use: max_connections minus reserved slots. */
   public readonly available: number;
-  /** The server's host, when the budget names it. */
+  /**
+   * The server's host, when the budget names it.
+   * @default - the budget counts the one server its poolers point to
+   */
   public readonly host?: string;
   /** The server's port (5432 unless given). */
   public readonly port: number;
-  private readonly consumers: Consumer[] = [];
+  private readonly ledger = new Ledger();
   private readonly props: ConnectionBudgetProps;
-  private pinnedServer?: string;
 
   constructor(scope: Construct, id: string, props: ConnectionBudgetProps) {
     super(scope, id);
     checkInteger(this, 'maxConnections', props.maxConnections, 1, 262143);
     checkInteger(this, 'superuserReservedConnections', props.superuserReservedConnections, 0);
     checkInteger(this, 'reservedConnections', props.reservedConnections, 0);
-    checkText(this, 'host', props.host);
-    checkInteger(this, 'port', props.port, 1, 65535);
-    if (props.port !== undefined && props.host === undefined) {
-      throw propError(this, 'port', props.port, 'a port names a server together with its host: give host too');
-    }
+    checkServer(this, props);
     this.host = props.host;
     this.port = props.port ?? 5432;
     this.props = props;
@@ -99,71 +164,104 @@ export class ConnectionBudget extends Construct {
     if (this.available < 1) {
       throw propError(this, 'maxConnections', props.maxConnections, 'leaves no connection once the reserved slots are taken; raise it or reserve fewer');
     }
-    addSynthValidation(this, () => this.check());
+    addSynthValidation(this, () => this.ledger.check(this.available, (total) => {
+      const { maxConnections, superuserReservedConnections, reservedConnections } = this.props;
+      const reserved = [`${superuserReservedConnections ?? 3} superuser`, ...(reservedConnections ? [`${reservedConnections} reserved`] : [])].join(' + ');
+      return `${this.serverName} has max_connections ${maxConnections} minus ${reserved} = ${this.available} available, `
+        + `but its poolers and applications can open ${total} server connections (${total - this.available} too many):`;
+    }, 'raise max_connections'));
   }
 
   /**
    * Claims `connections` server connections for `name`, e.g. an application's own pool.
+   * @param name the consumer in the error message
+   * @param connections the most server connections it opens
    * @param detail how the figure was reached, for the error message
    */
   public addConsumer(name: string, connections: number, detail?: string): void {
-    checkInteger(this, `addConsumer(${name}).connections`, connections, 0);
-    this.consumers.push({ name, share: () => ({ connections, detail }) });
+    this.ledger.addFixed(this, name, connections, detail);
   }
 
-  /**
-   * Registers a consumer whose share is computed at synth (poolers whose settings may still change).
-   * @internal
-   */
-  public _addConsumer(name: string, share: () => ConnectionShare): void {
-    this.consumers.push({ name, share });
-  }
-
-  /**
-   * Whether a `[databases]` entry pointing at `host:port` is charged here; always true for a
-   * budget without a host.
-   * @internal
-   */
-  public _serves(host: string, port: number): boolean {
-    return this.host === undefined || (this.host.toLowerCase() === host.toLowerCase() && this.port === port);
-  }
-
-  /**
-   * For a budget without a host: remembers the first server a pooler charged here and returns
-   * it, so a pooler pointing elsewhere can be refused (a budget counts one server).
-   * @internal
-   */
-  public _pinServer(server: string): string {
-    this.pinnedServer = this.pinnedServer ?? server;
-    return this.pinnedServer;
+  /** Claims the share `consumer` reports at synth (a pooler's pools, which may still grow). */
+  public addComputedConsumer(consumer: IConnectionConsumer): void {
+    this.ledger.add(consumer);
   }
 
   /** The server as error messages name it. */
   public get serverName(): string {
-    return this.props.serverName ?? (this.host ? `PostgreSQL ${this.host}:${this.port}` : 'PostgreSQL');
+    return serverNameOf(this.props);
   }
 
   /** The total claimed so far. */
   public get claimed(): number {
-    return this.consumers.reduce((sum, c) => sum + c.share().connections, 0);
+    return this.ledger.claimed();
+  }
+}
+
+/** The budget `ConnectionBudget.fromAllowance` returns. */
+class AllowanceBudget extends Construct implements IConnectionBudget {
+  public readonly host?: string;
+  public readonly port: number;
+  private readonly ledger = new Ledger();
+
+  constructor(scope: Construct, id: string, props: ConnectionAllowanceProps) {
+    super(scope, id);
+    checkInteger(this, 'connections', props.connections, 1, 262143);
+    checkServer(this, props);
+    this.host = props.host;
+    this.port = props.port ?? 5432;
+    addSynthValidation(this, () => this.ledger.check(props.connections, (total) =>
+      `${serverNameOf(props)} allows this app ${props.connections} connections, `
+      + `but its poolers and applications can open ${total} server connections (${total - props.connections} too many):`,
+    'ask the server\'s owner for a larger allowance'));
   }
 
-  private check(): string[] {
-    const shares = this.consumers.map((c) => ({ name: c.name, ...c.share() }));
+  public addConsumer(name: string, connections: number, detail?: string): void {
+    this.ledger.addFixed(this, name, connections, detail);
+  }
+
+  public addComputedConsumer(consumer: IConnectionConsumer): void {
+    this.ledger.add(consumer);
+  }
+}
+
+function checkServer(scope: IConstruct, props: { readonly host?: string; readonly port?: number }): void {
+  checkText(scope, 'host', props.host);
+  checkInteger(scope, 'port', props.port, 1, 65535);
+  if (props.port !== undefined && props.host === undefined) {
+    throw propError(scope, 'port', props.port, 'a port names a server together with its host: give host too');
+  }
+}
+
+function serverNameOf(props: { readonly host?: string; readonly port?: number; readonly serverName?: string }): string {
+  return props.serverName ?? (props.host ? `PostgreSQL ${props.host}:${props.port ?? 5432}` : 'PostgreSQL');
+}
+
+/** The claims on one budget and the synth check that they fit. */
+class Ledger {
+  private readonly consumers: IConnectionConsumer[] = [];
+
+  public add(consumer: IConnectionConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  public addFixed(scope: IConstruct, name: string, connections: number, detail: string | undefined): void {
+    checkInteger(scope, `addConsumer(${name}).connections`, connections, 0);
+    this.add({ consumerName: name, connectionShare: () => ({ connections, detail }) });
+  }
+
+  public claimed(): number {
+    return this.consumers.reduce((sum, c) => sum + c.connectionShare().connections, 0);
+  }
+
+  /** Nothing when the claims fit in `available`; otherwise the error, headed by `headline(total)`. */
+  public check(available: number, headline: (total: number) => string, remedy: string): string[] {
+    const shares = this.consumers.map((c) => ({ name: c.consumerName, ...c.connectionShare() }));
     const total = shares.reduce((sum, s) => sum + s.connections, 0);
-    if (total <= this.available) return [];
-    const { maxConnections, superuserReservedConnections, reservedConnections } = this.props;
-    const reserved = [`${superuserReservedConnections ?? 3} superuser`, ...(reservedConnections ? [`${reservedConnections} reserved`] : [])].join(' + ');
+    if (total <= available) return [];
     const lines = shares
       .sort((a, b) => b.connections - a.connections || a.name.localeCompare(b.name))
       .map((s) => `  - ${s.name}: ${s.connections}${s.detail ? ` (${s.detail})` : ''}`);
-    return [
-      [
-        `${this.serverName} has max_connections ${maxConnections} minus ${reserved} = ${this.available} available, ` +
-          `but its poolers and applications can open ${total} server connections (${total - this.available} too many):`,
-        ...lines,
-        '  Lower pool sizes or replicas, cap pools with max_db_connections, or raise max_connections.',
-      ].join('\n'),
-    ];
+    return [[headline(total), ...lines, `  Lower pool sizes or replicas, cap pools with max_db_connections, or ${remedy}.`].join('\n')];
   }
 }

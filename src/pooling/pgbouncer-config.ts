@@ -3,8 +3,8 @@ import { checkListItems, checkNameLength, checkPgBouncerInteger, checkPgBouncerT
 import { PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
 import { AuthType, TlsMode } from './pool-mode';
-import { checkInteger, checkText } from '../core/prop-checks';
 import { propError } from '../core/errors';
+import { checkInteger, checkText } from '../core/prop-checks';
 import { pgbouncerConnectionString, renderPgBouncerIni } from '../core/render/pgbouncer-ini';
 import { ConfEntry, ConfScalar, RenderError } from '../core/render/value';
 

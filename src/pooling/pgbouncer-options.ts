@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ConnectionBudget } from './connection-budget';
+import { IConnectionBudget } from './connection-budget';
 import { PgBouncerSettings } from './pgbouncer-settings';
 import { PgBouncerVersion } from './pgbouncer-version';
 import { ContainerImage } from '../core/image';
@@ -53,14 +53,14 @@ export interface PgBouncerOptions {
    * `connectionBudgets`.
    * @default - not checked
    */
-  readonly connectionBudget?: ConnectionBudget;
+  readonly connectionBudget?: IConnectionBudget;
   /**
    * The connection budgets of the servers the `[databases]` entries point to, one per server,
    * each with its `host` (and `port`): every entry is charged to the budget of its server.
    * Entries on a server without a budget here are not checked.
    * @default - not checked
    */
-  readonly connectionBudgets?: ConnectionBudget[];
+  readonly connectionBudgets?: IConnectionBudget[];
   /**
    * Distinct users that connect through each database entry, for the connection budget (each
    * user gets its own pool). `max_db_connections` caps the total whatever this says.

@@ -1,7 +1,7 @@
 import { Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConnectionBudget, ConnectionShare } from './connection-budget';
+import { ConnectionShare, IConnectionBudget } from './connection-budget';
 import { checkPgBouncerSettings, PGBOUNCER_DEFAULTS, PgBouncerPlacement, renderPgBouncerConfig } from './pgbouncer-config';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { PgBouncerDatabase, PgBouncerSettings } from './pgbouncer-settings';
@@ -74,6 +74,7 @@ export function addPgBouncerToPod(
     ...(options.connectionBudget ? [{ prop: 'connectionBudget', budget: options.connectionBudget }] : []),
     ...(options.connectionBudgets ?? []).map((budget, i) => ({ prop: `connectionBudgets[${i}]`, budget })),
   ];
+  budgets.forEach(({ prop, budget }) => checkIsBudget(scope, prop, budget));
   checkBudgets(scope, budgets, databases);
 
   // Secret volumes belong to the pod (scoped to the workload): two PgBouncers mounting the same
@@ -139,8 +140,11 @@ export function addPgBouncerToPod(
 
   for (const { budget } of budgets) {
     // Each server is charged only the entries that point to it (a replica's pool is not the primary's).
-    const served = () => settings().databases.filter((db) => budget._serves(db.host, db.port ?? 5432));
-    budget._addConsumer(scope.node.path, () => serverShare({ ...settings(), databases: served() }, replicas(), options.usersPerDatabase ?? 1));
+    const served = () => settings().databases.filter((db) => serves(budget, db.host, db.port ?? 5432));
+    budget.addComputedConsumer({
+      consumerName: scope.node.path,
+      connectionShare: () => serverShare({ ...settings(), databases: served() }, replicas(), options.usersPerDatabase ?? 1),
+    });
   }
 
   return {
@@ -171,7 +175,34 @@ function checkPortFree(scope: Construct, workload: kplus.Workload, port: number)
  */
 interface LabelledBudget {
   readonly prop: string;
-  readonly budget: ConnectionBudget;
+  readonly budget: IConnectionBudget;
+}
+
+/**
+ * Recognises a budget by what a pooler uses of it, not by its class: budgets of another copy of
+ * this library, or implemented in another jsii language, are budgets too.
+ */
+function checkIsBudget(scope: Construct, prop: string, budget: IConnectionBudget): void {
+  const value = budget as Partial<IConnectionBudget> | undefined;
+  if (typeof value?.addComputedConsumer !== 'function' || typeof value.port !== 'number' || typeof value.node?.path !== 'string') {
+    throw propError(scope, prop, budget, 'expected an IConnectionBudget: new ConnectionBudget(...) or ConnectionBudget.fromAllowance(...)');
+  }
+}
+
+/** Whether a `[databases]` entry pointing at `host:port` is charged to `budget`; always for a budget without a host. */
+function serves(budget: IConnectionBudget, host: string, port: number): boolean {
+  return budget.host === undefined || (budget.host.toLowerCase() === host.toLowerCase() && budget.port === port);
+}
+
+/**
+ * The one server each budget without a host counts: the first a pooler charged to it, so a
+ * pooler pointing elsewhere can be refused.
+ */
+const pinnedServers = new WeakMap<IConnectionBudget, string>();
+
+function pinServer(budget: IConnectionBudget, server: string): string {
+  if (!pinnedServers.has(budget)) pinnedServers.set(budget, server);
+  return pinnedServers.get(budget)!;
 }
 
 function checkBudgets(scope: Construct, budgets: readonly LabelledBudget[], databases: readonly PgBouncerDatabase[]): void {
@@ -181,18 +212,18 @@ function checkBudgets(scope: Construct, budgets: readonly LabelledBudget[], data
       throw propError(scope, prop, budget.node.path, `the [databases] entries point to ${servers.length} servers (${servers.join(', ')}) and a budget counts one: `
         + 'give each server\'s ConnectionBudget its host (and port) and pass them all in connectionBudgets');
     }
-    const pinned = budget.host === undefined && servers.length === 1 ? budget._pinServer(servers[0]) : undefined;
+    const pinned = budget.host === undefined && servers.length === 1 ? pinServer(budget, servers[0]) : undefined;
     if (pinned !== undefined && pinned !== servers[0]) {
       throw propError(scope, prop, budget.node.path, `this budget names no host and already counts ${pinned}; these [databases] point to ${servers[0]}: `
         + 'give each server its own ConnectionBudget with host (and port)');
     }
-    if (!databases.some((db) => budget._serves(db.host, db.port ?? 5432))) {
+    if (!databases.some((db) => serves(budget, db.host, db.port ?? 5432))) {
       throw propError(scope, prop, budget.node.path, `no [databases] entry points to ${budget.host}:${budget.port} (entries point to ${servers.join(', ')})`);
     }
     if (budgets.length > 1 && budget.host === undefined) {
       throw propError(scope, prop, budget.node.path, 'with several budgets, each must name its server: give it host (and port)');
     }
-    if (budgets.some((other, j) => j < i && other.budget._serves(budget.host ?? '', budget.port))) {
+    if (budgets.some((other, j) => j < i && serves(other.budget, budget.host ?? '', budget.port))) {
       throw propError(scope, prop, budget.node.path, `another budget of this pooler counts ${budget.host}:${budget.port}: give each server one budget`);
     }
   });

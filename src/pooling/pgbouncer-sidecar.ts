@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
-import { checkInteger } from '../core/prop-checks';
 import { propError } from '../core/errors';
 import { assertDnsLabel, dnsLabel } from '../core/naming';
+import { checkInteger } from '../core/prop-checks';
 import { SecretKeyRef } from '../core/secret-ref';
 
 /** Props of `PgBouncerSidecar`. */
