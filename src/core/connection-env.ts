@@ -31,17 +31,35 @@ export class ConnectionUrlStyle {
  * connections (say the primary and the replicas) into one container.
  */
 export interface ConnectionVariables {
-  /** @default - `${variablePrefix}DATABASE_URL` */
+  /**
+   * The connection URL.
+   * @default - `${variablePrefix}DATABASE_URL`
+   */
   readonly url?: string;
-  /** @default - `${variablePrefix}PGHOST` */
+  /**
+   * The host name (a Service, or `localhost` for a sidecar).
+   * @default - `${variablePrefix}PGHOST`
+   */
   readonly host?: string;
-  /** @default - `${variablePrefix}PGPORT` */
+  /**
+   * The port.
+   * @default - `${variablePrefix}PGPORT`
+   */
   readonly port?: string;
-  /** @default - `${variablePrefix}PGDATABASE` */
+  /**
+   * The database name.
+   * @default - `${variablePrefix}PGDATABASE`
+   */
   readonly database?: string;
-  /** @default - `${variablePrefix}PGUSER` */
+  /**
+   * The user name.
+   * @default - `${variablePrefix}PGUSER`
+   */
   readonly user?: string;
-  /** @default - `${variablePrefix}PGPASSWORD` */
+  /**
+   * The password (from a Secret).
+   * @default - `${variablePrefix}PGPASSWORD`
+   */
   readonly password?: string;
 }
 

@@ -48,6 +48,8 @@ export interface FailureNotificationOptions {
 
 /** HTTP basic-auth credentials, both from Secrets. */
 export interface BasicAuthCredentials {
+  /** The user name, from a Secret key. */
   readonly username: SecretKeyRef;
+  /** The password, from a Secret key. */
   readonly password: SecretKeyRef;
 }

@@ -1,13 +1,8 @@
-import * as path from 'path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ApiObject } from 'cdk8s';
 import { celErrors } from './cel-validation';
-import { addManifestChecks, manifestErrors } from './manifest-checks';
+import { addManifestChecks } from './manifest-checks';
+import { droppedFields, schemaErrors, schemaKey, schemaMessages, UNKNOWN_FIELD } from './schema-errors';
 import { SCHEMA_FILES } from '../schemas';
-
-// Validators are compiled ahead of time (by `npx projen import-crds`, Ajv standalone code) and
-// loaded on first use of their kind: importing the library compiles and loads none.
-const loaded = new Map<string, ValidateFunction>();
 
 /**
  * Synth-time validation of custom resources against the upstream CRD schemas (generated into
@@ -40,88 +35,19 @@ export class SchemaValidation {
   }
 
   /**
-   * The schema violations of one manifest, one message per problem, each naming the object and
-   * the field path; empty when valid or when no schema is known for its kind.
+   * The schema violations of an object as it synthesizes (JSON patches applied), one message per
+   * problem, each naming the object and the field path; empty when valid or when no schema is
+   * known for its kind.
    */
-  public static errorsOf(manifest: any): string[] {
-    return manifestErrors(manifest, [schemaMessages]);
+  public static errorsOf(apiObject: ApiObject): string[] {
+    return schemaErrors(apiObject.toJson());
   }
-}
 
-const UNKNOWN_FIELD = 'unknown field (not in the CRD schema; the API server would prune it)';
-
-function schemaMessages(manifest: any): string[] {
-  const validate = validatorFor(schemaKey(manifest?.apiVersion, manifest?.kind));
-  if (!validate || validate(manifest)) return [];
-  return (validate.errors ?? []).map(explain);
-}
-
-/**
- * Paths present in `written` with no counterpart in `emitted`. Generated classes rename a few
- * fields between TypeScript and the wire (endpointUrl/endpointURL, keepFiringFor/keep_firing_for),
- * so keys are matched ignoring case and punctuation.
- */
-function droppedFields(written: any, emitted: any, at: string): string[] {
-  if (Array.isArray(written) && Array.isArray(emitted)) {
-    return written.flatMap((item, i) => droppedFields(item, emitted[i], `${at}[${i}]`));
+  /**
+   * The schema violations of a manifest given as JSON text (for instance one read from a GitOps
+   * repository), in the same form as `errorsOf`.
+   */
+  public static errorsOfJson(manifestJson: string): string[] {
+    return schemaErrors(JSON.parse(manifestJson));
   }
-  if (!isObject(written) || !isObject(emitted)) return [];
-  const byLooseName = new Map(Object.keys(emitted).map((k) => [looseName(k), k]));
-  return Object.keys(written).flatMap((key) => {
-    if (written[key] === undefined) return [];
-    const field = at ? `${at}.${key}` : key;
-    const match = byLooseName.get(looseName(key));
-    return match === undefined ? [field] : droppedFields(written[key], emitted[match], field);
-  });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function looseName(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-function schemaKey(apiVersion: unknown, kind: unknown): string {
-  return `${String(apiVersion)}/${String(kind)}`;
-}
-
-function validatorFor(key: string): ValidateFunction | undefined {
-  const base = SCHEMA_FILES[key];
-  if (!base) return undefined;
-  let validate = loaded.get(key);
-  if (!validate) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(path.join(__dirname, '..', 'schemas', `${base}.validate.js`));
-    validate = (module.default ?? module) as ValidateFunction;
-    loaded.set(key, validate);
-  }
-  return validate;
-}
-
-/** Turns an Ajv error into "spec.postgresql.paramters: unknown field ..." style text. */
-function explain(error: ErrorObject): string {
-  const at = fieldPath(error.instancePath);
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const field = (error.params as { additionalProperty: string }).additionalProperty;
-      return `${at ? at + '.' : ''}${field}: ${UNKNOWN_FIELD}`;
-    }
-    case 'enum':
-      return `${at}: must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
-    case 'required':
-      return `${at || '<root>'}: missing required field "${(error.params as { missingProperty: string }).missingProperty}"`;
-    default:
-      return `${at || '<root>'}: ${error.message ?? error.keyword}`;
-  }
-}
-
-/** "/spec/containers/0/name" -> "spec.containers[0].name" */
-function fieldPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }

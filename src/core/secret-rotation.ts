@@ -2,9 +2,6 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 
-/** Pod-template annotation that carries the revision of the Secrets a workload reads. */
-export const SECRET_REVISION_ANNOTATION = 'pg-reliability.cdk8s.io/secret-revision';
-
 /**
  * Rolling pods when a Secret changes. Kubernetes does not restart a pod whose Secret-sourced
  * environment changed (mounted Secret files are refreshed, but most programs read them once), and
@@ -18,6 +15,9 @@ export const SECRET_REVISION_ANNOTATION = 'pg-reliability.cdk8s.io/secret-revisi
  *   clusters, the operator itself (it reloads the Secrets it manages).
  */
 export class SecretRotation {
+  /** The pod-template annotation that carries the revision of the Secrets a workload reads. */
+  public static readonly ANNOTATION = 'pg-reliability.cdk8s.io/secret-revision';
+
   /** Puts `revision` on the pod template of `workload`: a new value rolls its pods. */
   public static rollOnRevision(workload: kplus.Workload, revision: string): void {
     SecretRotation.annotate(workload, workload, 'secretRevision', revision);
@@ -37,7 +37,7 @@ export class SecretRotation {
       throw propError(scope, prop, revision, `the pods already carry secret revision "${existing}": give one revision per workload`);
     }
     REVISIONS.set(workload, revision);
-    workload.podMetadata.addAnnotation(SECRET_REVISION_ANNOTATION, revision);
+    workload.podMetadata.addAnnotation(SecretRotation.ANNOTATION, revision);
   }
 
   private constructor() {}

@@ -39,7 +39,7 @@ describe('SchemaValidation', () => {
       metadata: { name: 'daily' },
       spec: { schedule: '0 0 2 * * *', cluster: { name: 'app-db' }, target: 'standby-please', immediate: 'yes' },
     });
-    const errors = SchemaValidation.errorsOf(raw.toJson());
+    const errors = SchemaValidation.errorsOf(raw);
     expect(errors).toEqual([
       'ScheduledBackup "daily" spec.immediate: must be boolean',
       'ScheduledBackup "daily" spec.target: must be one of ["primary","prefer-standby"]',
@@ -47,7 +47,7 @@ describe('SchemaValidation', () => {
   });
 
   test('kinds without a schema are not judged, and known kinds are listed', () => {
-    expect(SchemaValidation.errorsOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 1 } })).toEqual([]);
+    expect(SchemaValidation.errorsOfJson(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 1 } }))).toEqual([]);
     for (const [apiVersion, kind] of [
       ['postgresql.cnpg.io/v1', 'Cluster'],
       ['postgresql.cnpg.io/v1', 'Pooler'],
@@ -70,7 +70,7 @@ describe('SchemaValidation', () => {
       metadata: { name: 'pg' },
       spec: { selector: { matchLabels: { app: 'pg' } }, podMetricsEndpoints: [{ port: 'metrics', targetPort: 9187 }] },
     });
-    expect(SchemaValidation.errorsOf(monitor.toJson())).toEqual([]);
+    expect(SchemaValidation.errorsOf(monitor)).toEqual([]);
   });
 
   test('an App with many errors reports them all, capped per object', () => {

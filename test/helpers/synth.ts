@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { SchemaValidation } from '../../src';
+import { schemaErrors } from '../../src/core/schema-errors';
 
 /**
  * Synthesizes a chart the way `cdk8s synth` does (construct validations first) and checks every
@@ -19,7 +20,7 @@ export function synthValidated(chart: Chart): any[] {
 export function assertValidObject(manifest: any): void {
   const { apiVersion, kind } = manifest;
   if (SchemaValidation.hasSchema(apiVersion, kind)) {
-    const errors = SchemaValidation.errorsOf(manifest);
+    const errors = schemaErrors(manifest);
     if (errors.length > 0) throw new Error(errors.join('\n'));
     return;
   }
