@@ -7,6 +7,7 @@ import { PgBouncerDatabase } from './pgbouncer-settings';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
+import { assertServiceName } from '../core/naming';
 import { NetworkPeer } from '../core/network-policy';
 import { checkInteger } from '../core/prop-checks';
 import { SchemaValidation } from '../core/schema-validation';
@@ -38,6 +39,14 @@ export interface PgBouncerExporterOptions {
 
 /** Props of `PgBouncerDeployment`. */
 export interface PgBouncerDeploymentProps extends PgBouncerOptions {
+  /**
+   * Name of the Service applications connect to (`<name>:6432`, or
+   * `<name>.<namespace>.svc` from another namespace), and of the Deployment, the
+   * PodDisruptionBudget and the PodMonitor; the ConfigMap is `<name>-config`. A DNS-1035 label:
+   * at most 63 lower-case letters, digits and "-", starting with a letter.
+   * @default - names cdk8s derives from the construct path (with a hash)
+   */
+  readonly name?: string;
   /**
    * PgBouncer pods. Two or more, so a node drain or a crash leaves one serving.
    * @default 2
@@ -96,6 +105,8 @@ export class PgBouncerDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: PgBouncerDeploymentProps) {
     super(scope, id);
+    if (props.name !== undefined) assertServiceName(this, 'name', props.name);
+    const metadata = props.name === undefined ? undefined : { name: props.name };
     const replicas = props.replicas ?? 2;
     checkInteger(this, 'replicas', replicas, 1);
     const maxUnavailable = props.maxUnavailable ?? 1;
@@ -103,6 +114,7 @@ export class PgBouncerDeployment extends Construct {
     const user = props.runAsUser ?? 998;
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata,
       replicas,
       // One PgBouncer pod going away at a time; a new one is ready before an old one stops.
       strategy: kplus.DeploymentStrategy.rollingUpdate({
@@ -113,11 +125,18 @@ export class PgBouncerDeployment extends Construct {
       automountServiceAccountToken: false,
     });
     this.deployment.scheduling.spread(props.requireSeparateNodes ? {} : { weight: 100 });
-    this.pooler = addPgBouncerToPod(this, this.deployment, props, () => replicas, { name: 'pgbouncer', portName: 'pgbouncer', secretFileMode: 0o440, nativeSidecar: false });
+    this.pooler = addPgBouncerToPod(this, this.deployment, props, () => replicas, {
+      name: 'pgbouncer',
+      portName: 'pgbouncer',
+      secretFileMode: 0o440,
+      nativeSidecar: false,
+      configMapName: props.name === undefined ? undefined : `${props.name}-config`,
+    });
     this.container = this.pooler.container;
     this.configMap = this.pooler.configMap;
 
     this.service = this.deployment.exposeViaService({
+      name: props.name,
       ports: [{ port: this.pooler.port, targetPort: this.pooler.port, name: 'pgbouncer' }],
       serviceType: kplus.ServiceType.CLUSTER_IP,
     });
@@ -125,10 +144,11 @@ export class PgBouncerDeployment extends Construct {
     new ApiObject(this, 'Disruption', {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
+      metadata,
       spec: { maxUnavailable, selector: { matchLabels: this.deployment.matchLabels } },
     });
 
-    if (props.exporter) this.podMonitor = this.addExporter(props.exporter, user);
+    if (props.exporter) this.podMonitor = this.addExporter(props.exporter, user, props.name);
     if (props.networkPolicy ?? true) {
       ingressPolicy(this, 'NetworkPolicy', this.deployment.matchLabels, [
         { ports: () => [this.pooler.port], from: props.clients ?? [NetworkPeer.sameNamespace()] },
@@ -148,7 +168,7 @@ export class PgBouncerDeployment extends Construct {
     return this.pooler.renderIni();
   }
 
-  private addExporter(options: PgBouncerExporterOptions, user: number): ApiObject | undefined {
+  private addExporter(options: PgBouncerExporterOptions, user: number, name: string | undefined): ApiObject | undefined {
     const { statsUsers = [], adminUsers = [] } = this.pooler.settings();
     if (![...statsUsers, ...adminUsers].includes(options.user)) {
       throw propError(this, 'exporter.user', options.user, 'the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
@@ -175,7 +195,7 @@ export class PgBouncerDeployment extends Construct {
     options.password.addToEnv(exporter, 'PGBOUNCER_STATS_PASSWORD');
     if (options.podMonitor === false) return undefined;
     const monitor = new PodMonitor(this, 'PodMonitor', {
-      metadata: {},
+      metadata: name === undefined ? {} : { name },
       spec: {
         selector: { matchLabels: this.deployment.matchLabels },
         podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],

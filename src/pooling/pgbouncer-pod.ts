@@ -42,6 +42,8 @@ export interface PgBouncerPodPlacement {
    * kubelet after the app's containers have exited, so a Job's pod can complete.
    */
   readonly nativeSidecar: boolean;
+  /** Name of the ConfigMap holding pgbouncer.ini (default: cdk8s names it from the path). */
+  readonly configMapName?: string;
 }
 
 /**
@@ -82,7 +84,7 @@ export function addPgBouncerToPod(
   const volume = (dir: string, file: string, ref: PgBouncerOptions['authFile'] | undefined) =>
     ref ? ref.mountAsFile(workload, container, dir, file, { mode: pod.secretFileMode }) : undefined;
 
-  const configMap = new kplus.ConfigMap(scope, 'Config');
+  const configMap = new kplus.ConfigMap(scope, 'Config', pod.configMapName === undefined ? {} : { metadata: { name: pod.configMapName } });
   const stop = drainMs > 0 ? `sleep ${drainMs / 1000}; ` : '';
   const containerProps: kplus.ContainerProps = {
     ...sidecarContainerProps({

@@ -73,6 +73,32 @@ describe('PgBouncerDeployment', () => {
     expect(policies[1].spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 6432 }], from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]);
   });
 
+  test('GIVEN a name WHEN the pooler is synthesized THEN the Service, Deployment, PDB, PodMonitor and ConfigMap are named from it', () => {
+    // GIVEN
+    const { chart, userlist, statsPassword } = setup();
+    // WHEN
+    new PgBouncerDeployment(chart, 'Pooler', { name: 'reports-pooler', authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
+    // THEN
+    const names = Object.fromEntries(synthValidated(chart).filter((m) => m.kind !== 'NetworkPolicy').map((m) => [m.kind, m.metadata.name]));
+    expect(names).toEqual({
+      Service: 'reports-pooler',
+      Deployment: 'reports-pooler',
+      PodDisruptionBudget: 'reports-pooler',
+      PodMonitor: 'reports-pooler',
+      ConfigMap: 'reports-pooler-config',
+    });
+  });
+
+  test('GIVEN a name that is no Service name WHEN constructed THEN it is refused with the rule', () => {
+    // GIVEN
+    const { chart, userlist } = setup();
+    // WHEN / THEN
+    expect(() => new PgBouncerDeployment(chart, 'A', { name: 'Reports_Pooler', authFile: userlist, settings: SETTINGS }))
+      .toThrow('[test/A] name: got "Reports_Pooler"; expected a DNS-1035 label: at most 63 lower-case letters, digits and "-", starting with a letter');
+    expect(() => new PgBouncerDeployment(chart, 'B', { name: '1pooler', authFile: userlist, settings: SETTINGS })).toThrow('[test/B] name: got "1pooler"; expected a DNS-1035 label');
+    expect(() => new PgBouncerDeployment(chart, 'C', { name: 'p'.repeat(64), authFile: userlist, settings: SETTINGS })).toThrow('[test/C] name: got "' + 'p'.repeat(64) + '"; expected a DNS-1035 label');
+  });
+
   test('#11.7 pgbouncer_exporter has a liveness probe', () => {
     const { chart, userlist, statsPassword } = setup();
     new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
