@@ -5,13 +5,13 @@ import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from '.
 import { mountTls, PGBACKREST_CLIENT_LABEL, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
-import { RecoverySetting } from './recovery-target';
 import { WalArchiving } from './wal-archiving';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
 import { NetworkPeer } from '../core/network-policy';
+import { PostgresSetting } from '../core/postgres-config';
 import { checkAbsolutePath, checkInteger } from '../core/prop-checks';
 import { SecretRotation } from '../core/secret-rotation';
 import { RestrictedSecurity } from '../core/security';
@@ -187,7 +187,7 @@ export class PgBackRestServerSidecar extends Construct {
   }
 
   /** The WAL archiving settings for postgresql.conf, pointing at this config. */
-  public postgresSettings(): RecoverySetting[] {
+  public postgresSettings(): PostgresSetting[] {
     return WalArchiving.postgresSettings({ stanza: this.props.settings.stanza, configFile: PGBACKREST_PATHS.configFile });
   }
 

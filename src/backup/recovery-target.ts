@@ -1,4 +1,5 @@
 import { propError } from '../core/errors';
+import { PostgresSetting } from '../core/postgres-config';
 
 /** What PostgreSQL does once the recovery target is reached. */
 export class RecoveryAction {
@@ -38,11 +39,12 @@ export interface RecoveryTargetProps {
   readonly inclusive?: boolean;
 }
 
-/** A PostgreSQL recovery setting. */
-export interface RecoverySetting {
-  readonly name: string;
-  readonly value: string;
-}
+/**
+ * Replaced by core's `PostgresSetting` (issue 13); not exported from the package. Kept for
+ * in-repository imports that have not moved yet.
+ * @deprecated use `PostgresSetting`
+ */
+export type RecoverySetting = PostgresSetting;
 
 /**
  * A typed recovery target, rendered both as pgBackRest restore options and as PostgreSQL
@@ -113,9 +115,9 @@ export class RecoveryTarget {
   }
 
   /** PostgreSQL recovery settings (postgresql.conf plus a `recovery.signal` file). */
-  public toPostgresSettings(): RecoverySetting[] {
+  public toPostgresSettings(): PostgresSetting[] {
     const name = this.kind === 'immediate' ? 'recovery_target' : `recovery_target_${this.kind}`;
-    const settings: RecoverySetting[] = [{ name, value: this.value }];
+    const settings: PostgresSetting[] = [{ name, value: this.value }];
     if (this.kind !== 'immediate' && this.kind !== 'name') settings.push({ name: 'recovery_target_inclusive', value: this.inclusive ? 'on' : 'off' });
     settings.push({ name: 'recovery_target_action', value: this.action.value });
     return settings;

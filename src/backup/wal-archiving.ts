@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { PGBACKREST_PATHS } from './pgbackrest-pod';
-import { RecoverySetting } from './recovery-target';
+import { PostgresSetting } from '../core/postgres-config';
 
 /** What the WAL archiving settings refer to. */
 export interface WalArchivingOptions {
@@ -25,7 +25,7 @@ export interface WalArchivingOptions {
  */
 export class WalArchiving {
   /** `wal_level`, `archive_mode`, `archive_command`, `archive_timeout` and `restore_command`. */
-  public static postgresSettings(options: WalArchivingOptions): RecoverySetting[] {
+  public static postgresSettings(options: WalArchivingOptions): PostgresSetting[] {
     const timeout = options.archiveTimeout ?? Duration.minutes(1);
     return [
       { name: 'wal_level', value: 'replica' },

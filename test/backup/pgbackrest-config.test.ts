@@ -1,7 +1,10 @@
-import { Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
-import { BackupRepository, CompressType, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, RecoveryAction, RecoveryTarget, Schedule, WalArchiving } from '../../src';
+import * as lib from '../../src';
+import {
+  BackupRepository, CompressType, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, PostgresConfig, PostgresSetting, RecoveryAction, RecoveryTarget, Schedule, WalArchiving,
+} from '../../src';
 import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../src/backup/pgbackrest-config';
 import { PGBACKREST_PATHS, podPlacement } from '../../src/backup/pgbackrest-pod';
 
@@ -142,6 +145,56 @@ describe('RecoveryTarget renders for pgBackRest and for PostgreSQL', () => {
     expect(command).toContain(`--config=${mount.mountPath}/pgbackrest.conf `);
     expect(command).toContain(`--config=${PGBACKREST_PATHS.configFile} `);
     expect(server.postgresSettings().find((s) => s.name === 'archive_command')!.value).toBe(command);
+  });
+});
+
+describe('issue 13: the settings the area returns are core PostgresSettings, rendered by PostgresConfig', () => {
+  test('GIVEN WAL archiving and a time target WHEN they go into a PostgresConfig THEN postgresql.conf quotes every value', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const archiving: PostgresSetting[] = WalArchiving.postgresSettings({ stanza: 'app-db', archiveTimeout: Duration.seconds(30) });
+    const recovery: PostgresSetting[] = RecoveryTarget.time('2026-11-24T10:15:00Z', RecoveryAction.PROMOTE).toPostgresSettings();
+    // WHEN
+    const conf = new PostgresConfig(chart, 'Conf', { settings: [...archiving, ...recovery] });
+    // THEN
+    const file = Testing.synth(chart).find((m) => m.kind === 'ConfigMap').data['postgresql.conf'];
+    expect(file).toBe(conf.render());
+    expect(file.split('\n').filter((l: string) => l !== '' && !l.startsWith('#'))).toEqual([
+      "listen_addresses = '*'",
+      "wal_level = 'replica'",
+      "archive_mode = 'on'",
+      "archive_command = 'pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p'",
+      "archive_timeout = '30s'",
+      "restore_command = 'pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-get %f \"%p\"'",
+      "recovery_target_time = '2026-11-24 10:15:00+00'",
+      "recovery_target_inclusive = 'on'",
+      "recovery_target_action = 'promote'",
+    ]);
+  });
+
+  test('GIVEN the sidecar WHEN its settings are added to a PostgresConfig THEN archive_command names the mounted pgbackrest.conf', () => {
+    // GIVEN
+    const { chart, settings, serverTls } = backupChart();
+    const data = kplus.Volume.fromEmptyDir(chart, 'Data', 'data');
+    const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ image: 'postgres:15.18', portNumber: 5432, volumeMounts: [{ path: '/data', volume: data }] }] });
+    const server = new PgBackRestServerSidecar(chart, 'Server', { workload: db, settings, dataDirectory: '/data/pgdata', dataVolume: data, dataVolumeMountPath: '/data', tls: serverTls });
+    // WHEN
+    const conf = new PostgresConfig(chart, 'Conf');
+    conf.addSettings(...server.postgresSettings());
+    // THEN
+    expect(conf.render()).toContain("archive_command = 'pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p'\n");
+  });
+});
+
+describe('issue 13: the package exports only what jsii sees', () => {
+  test('GIVEN the package index WHEN its runtime exports are listed THEN the area\'s internal helpers are not among them', () => {
+    // GIVEN / WHEN
+    const exported = Object.keys(lib);
+    // THEN
+    for (const internal of ['checkDumpDatabase', 'PGBACKREST_PATHS', 'PGBACKREST_CLIENT_LABEL', 'renderPgBackRestConfig', 'wirePgBackRest', 'restoreTestScript', 'pgDumpScript']) {
+      expect(exported).not.toContain(internal);
+    }
+    expect(exported).toEqual(expect.arrayContaining(['PgBackRestBackups', 'PgBackRestServerSidecar', 'PgDumpBackup', 'RestoreTest', 'RestoreCheck', 'WalArchiving', 'RecoveryTarget']));
   });
 });
 

@@ -1,5 +1,7 @@
+import { Duration, Testing } from 'cdk8s';
 import { PostgresServer } from './harness/postgres';
 import { stopAllServices } from './harness/processes';
+import { PostgresConfig, PostgresSetting, RecoveryAction, RecoveryTarget, WalArchiving } from '../../src';
 import { renderPostgresConf } from '../../src/core/render/postgres-conf';
 import { awkwardSample } from '../helpers/awkward';
 
@@ -59,5 +61,34 @@ describe('postgresql.conf fragments rendered by core, read by PostgreSQL 15', ()
     // pg_file_settings lists every line PostgreSQL read, with an error column for rejected ones.
     expect(server.query("SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%fragment.conf'")).toBe(String(9 + SAMPLE.length));
     expect(server.query('SELECT count(*) FROM pg_file_settings WHERE error IS NOT NULL')).toBe('0');
+  });
+});
+
+describe('issue 13: a PostgresConfig of WAL archiving and recovery settings, read by PostgreSQL 15', () => {
+  let server: PostgresServer;
+  let archiving: PostgresSetting[];
+  let recovery: PostgresSetting[];
+
+  beforeAll(async () => {
+    // GIVEN the backup area's settings in a PostgresConfig, as the synthesized ConfigMap holds them
+    const chart = Testing.chart();
+    archiving = WalArchiving.postgresSettings({ stanza: 'app-db', archiveTimeout: Duration.seconds(90) });
+    recovery = RecoveryTarget.of({ time: '2026-11-24T10:15:00.25+01:00', inclusive: false, action: RecoveryAction.PROMOTE }).toPostgresSettings();
+    new PostgresConfig(chart, 'Conf', { settings: [...archiving, ...recovery], listenAddresses: '127.0.0.1' });
+    const conf = Testing.synth(chart).find((m) => m.kind === 'ConfigMap').data['postgresql.conf'];
+    // WHEN PostgreSQL starts with it
+    server = await PostgresServer.start({ conf });
+  });
+
+  afterAll(async () => server?.stop());
+
+  test('THEN every line is accepted and every value reads back exactly as the setting said', () => {
+    expect(server.query('SELECT count(*) FROM pg_file_settings WHERE error IS NOT NULL')).toBe('0');
+    const read = (name: string) => server.query(`SELECT setting FROM pg_file_settings WHERE name = '${name}' AND sourcefile LIKE '%fragment.conf'`);
+    for (const setting of [...archiving, ...recovery]) expect([setting.name, read(setting.name)]).toEqual([setting.name, setting.value]);
+    // and the server applied them (archive_command shows once archive_mode is on)
+    expect(server.query("SELECT current_setting('archive_mode') || ' ' || current_setting('archive_timeout') || ' ' || current_setting('recovery_target_action')")).toBe('on 90s promote');
+    expect(server.query("SELECT current_setting('archive_command')")).toBe('pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p');
+    expect(server.query("SELECT current_setting('restore_command')")).toBe('pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-get %f "%p"');
   });
 });
