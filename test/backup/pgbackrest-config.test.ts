@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
 import * as lib from '../../src';
 import {
-  BackupRepository, CompressType, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, PostgresConfig, PostgresSetting, RecoveryAction, RecoveryTarget, Schedule, WalArchiving,
+  BackupRepository, CompressType, FullRetention, PgBackRestServerSidecar, PgBackRestSettings, PostgresConfig, PostgresSetting,
+  RecoveryAction, RecoveryTarget, Schedule, WalArchiving,
 } from '../../src';
 import { checkPgBackRestSettings, pgbackrestSecretEnv, renderPgBackRestConfig } from '../../src/backup/pgbackrest-config';
 import { PGBACKREST_PATHS, podPlacement } from '../../src/backup/pgbackrest-pod';
