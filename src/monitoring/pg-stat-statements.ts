@@ -1,4 +1,20 @@
-import { RecoverySetting } from '../backup/recovery-target';
+import { propError } from '../core/errors';
+import { PostgresSetting } from '../core/postgres-config';
+
+/** Options of `PgStatStatements.postgresSettings()`. */
+export interface PgStatStatementsOptions {
+  /**
+   * Statements tracked (`pg_stat_statements.max`); the least used are evicted beyond it.
+   * @default 10000
+   */
+  readonly max?: number;
+  /**
+   * Also track statements run inside functions (`pg_stat_statements.track = all`, rather than
+   * `top`).
+   * @default true
+   */
+  readonly trackAll?: boolean;
+}
 
 /**
  * pg_stat_statements: per-statement execution statistics, the first place to look for slow
@@ -10,15 +26,15 @@ export class PgStatStatements {
   public static readonly CREATE_EXTENSION_SQL = 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements';
 
   /**
-   * postgresql.conf settings. Merge `shared_preload_libraries` with any libraries you already load.
-   * @param max statements tracked (`pg_stat_statements.max`, default 10000)
-   * @param trackAll also track statements inside functions (`track = all`, default true)
+   * The postgresql.conf settings that load and configure the extension (for `PostgresConfig`).
+   * Merge `shared_preload_libraries` with any libraries you already load.
    */
-  public static postgresSettings(max: number = 10000, trackAll: boolean = true): RecoverySetting[] {
-    if (!Number.isInteger(max) || max < 100) throw new Error(`PgStatStatements: max got ${max}; expected an integer of at least 100`);
+  public static postgresSettings(options: PgStatStatementsOptions = {}): PostgresSetting[] {
+    const max = options.max ?? 10000;
+    if (!Number.isInteger(max) || max < 100) throw propError('PgStatStatements', 'max', max, 'an integer of at least 100');
     return [
       { name: 'shared_preload_libraries', value: 'pg_stat_statements' },
-      { name: 'pg_stat_statements.track', value: trackAll ? 'all' : 'top' },
+      { name: 'pg_stat_statements.track', value: (options.trackAll ?? true) ? 'all' : 'top' },
       { name: 'pg_stat_statements.max', value: String(max) },
     ];
   }

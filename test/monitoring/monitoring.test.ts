@@ -26,13 +26,27 @@ describe('queries.yaml', () => {
     ].join('\n'));
   });
 
-  test('pg_stat_statements settings', () => {
-    expect(PgStatStatements.postgresSettings()).toEqual([
+  test('GIVEN no options WHEN pg_stat_statements settings are made THEN every statement is tracked, 10000 of them', () => {
+    // WHEN
+    const settings = PgStatStatements.postgresSettings();
+    // THEN
+    expect(settings).toEqual([
       { name: 'shared_preload_libraries', value: 'pg_stat_statements' },
       { name: 'pg_stat_statements.track', value: 'all' },
       { name: 'pg_stat_statements.max', value: '10000' },
     ]);
-    expect(() => PgStatStatements.postgresSettings(10)).toThrow('PgStatStatements: max got 10; expected an integer of at least 100');
+  });
+
+  test('GIVEN an options struct WHEN pg_stat_statements settings are made THEN max and track follow it; a bad max is refused', () => {
+    // WHEN
+    const settings = PgStatStatements.postgresSettings({ max: 500, trackAll: false });
+    // THEN
+    expect(settings).toEqual([
+      { name: 'shared_preload_libraries', value: 'pg_stat_statements' },
+      { name: 'pg_stat_statements.track', value: 'top' },
+      { name: 'pg_stat_statements.max', value: '500' },
+    ]);
+    expect(() => PgStatStatements.postgresSettings({ max: 10 })).toThrow('[PgStatStatements] max: got 10; an integer of at least 100');
   });
 });
 

@@ -1,6 +1,10 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { AlertRule, MetricSource, checkExpr, checkRule } from './alert-rule';
+import {
+  BackupAlertOptions, ConnectionAlertOptions, MaintenanceAlertOptions, PoolingAlertOptions, QueryAlertOptions,
+  ReplicationAlertOptions, RestoreTestAlertOptions, SourceOptions, StorageAlertOptions,
+} from './alert-options';
+import { AlertRule, MetricSource } from './alert-rule';
 import { connectionRules, queryRules } from './families/activity';
 import { availabilityRules, replicationRules } from './families/availability';
 import { backupRules, restoreTestRules } from './families/backups';
@@ -8,126 +12,10 @@ import { AlertContext } from './families/cronjobs';
 import { maintenanceRules, storageRules } from './families/maintenance';
 import { poolingRules } from './families/pooling';
 import { labelNameProblem, re2Problem } from './promql';
+import { checkExpr, checkRule } from './rule-check';
 import { propError } from '../../core/errors';
 import { libraryCronJobs } from '../../core/job-registry';
 import type { MetricSourceId } from '../metrics';
-
-/** Options shared by families that can read either postgres_exporter or CloudNativePG metrics. */
-export interface SourceOptions {
-  /** @default MetricSource.POSTGRES_EXPORTER */
-  readonly source?: MetricSource;
-  /**
-   * The label that names the PostgreSQL cluster on every series (the exporter construct and
-   * CNPG PodMonitors add it).
-   * @default "cluster"
-   */
-  readonly clusterLabel?: string;
-}
-
-export interface ReplicationAlertOptions extends SourceOptions {
-  /** @default Duration.seconds(30) */
-  readonly maxLag?: Duration;
-  /** @default Size.gibibytes(1) */
-  readonly maxLagBytes?: Size;
-  /** WAL a replication slot may hold back before its inactivity is critical. @default Size.gibibytes(10) */
-  readonly maxSlotRetained?: Size;
-}
-
-export interface ConnectionAlertOptions extends SourceOptions {
-  /** Share of usable connections (max_connections minus reserved) that warns. @default 0.8 */
-  readonly warningRatio?: number;
-  /** Share that is critical. @default 0.95 */
-  readonly criticalRatio?: number;
-}
-
-export interface QueryAlertOptions {
-  /** @default Duration.seconds(60) */
-  readonly maxQueryDuration?: Duration;
-  /** @default Duration.minutes(10) */
-  readonly maxTransactionDuration?: Duration;
-  /** @default Duration.minutes(5) */
-  readonly maxIdleInTransaction?: Duration;
-  /** Sessions waiting on locks that warn. @default 5 */
-  readonly maxLockWaiters?: number;
-}
-
-export interface StorageAlertOptions {
-  /** The size a database must not reach (e.g. the volume size minus headroom). */
-  readonly sizeLimit: Size;
-  /** How far ahead growth is projected. @default Duration.days(7) */
-  readonly horizon?: Duration;
-}
-
-/**
- * Which CronJobs the backup alerts watch. By default exactly the CronJobs this library creates in
- * the same app (`PgBackRestBackups`, `PgDumpBackup`), selected by their synthesized names: a
- * pattern is an override for CronJobs made elsewhere. A kind with neither gets no rule (a rule
- * that can match nothing would look like coverage and give none).
- */
-export interface BackupAlertOptions extends SourceOptions {
-  /**
-   * RE2 regex of full-backup CronJob names (kube-state-metrics' `cronjob` label), matched whole.
-   * @default - the app's `PgBackRestBackups` full-backup CronJobs
-   */
-  readonly fullCronJobPattern?: string;
-  /**
-   * RE2 regex of differential-backup CronJob names.
-   * @default - the app's `PgBackRestBackups` differential-backup CronJobs
-   */
-  readonly differentialCronJobPattern?: string;
-  /**
-   * RE2 regex of incremental-backup CronJob names.
-   * @default - the app's `PgBackRestBackups` incremental-backup CronJobs
-   */
-  readonly incrementalCronJobPattern?: string;
-  /**
-   * RE2 regex of pg_dump CronJob names.
-   * @default - the app's `PgDumpBackup` CronJobs
-   */
-  readonly dumpCronJobPattern?: string;
-  /** @default Duration.days(8) */
-  readonly fullMaxAge?: Duration;
-  /** @default Duration.days(8) */
-  readonly differentialMaxAge?: Duration;
-  /** @default Duration.days(2) */
-  readonly incrementalMaxAge?: Duration;
-  /** @default Duration.days(2) */
-  readonly dumpMaxAge?: Duration;
-  /**
-   * RE2 regex of backup Job names (not CronJob names) whose failure alerts; replaces the CronJob
-   * selection of `PostgresBackupJobFailed`. Jobs must still be owned by a CronJob.
-   * @default - the Jobs of the CronJobs selected above
-   */
-  readonly jobPattern?: string;
-}
-
-export interface RestoreTestAlertOptions {
-  /** No successful restore test for this long is critical. @default Duration.days(8) */
-  readonly maxAge?: Duration;
-  /** Share of restore tests that must succeed over `sloWindow`. @default 0.99 */
-  readonly slo?: number;
-  /** @default Duration.days(90) */
-  readonly sloWindow?: Duration;
-  /**
-   * RE2 regex of restore-test CronJob names whose failed Jobs alert (`PostgresRestoreTestJobFailed`).
-   * @default - the app's `RestoreTest` and `CnpgRestoreTest` CronJobs
-   */
-  readonly cronJobPattern?: string;
-}
-
-export interface MaintenanceAlertOptions {
-  /** Transaction ID age that warns (wraparound stops writes near 2.1 billion). @default 1000000000 */
-  readonly maxXidAge?: number;
-  /** Dead share of a table's tuples that warns. @default 0.2 */
-  readonly maxDeadTupleRatio?: number;
-}
-
-export interface PoolingAlertOptions {
-  /** Clients waiting for a server connection that warn. @default 10 */
-  readonly maxWaitingClients?: number;
-  /** Longest client wait that warns. @default Duration.seconds(5) */
-  readonly maxWait?: Duration;
-}
 
 /** A named group of alerts, built with typed thresholds. */
 export class AlertFamily {

@@ -1,7 +1,4 @@
 import { Duration } from 'cdk8s';
-import { exprProblem, labelNameProblem } from './promql';
-import { promqlProblems } from './promql-syntax';
-import { propError } from '../../core/errors';
 
 /** How urgent an alert is (the `severity` label routed by Alertmanager). */
 export class Severity {
@@ -58,39 +55,4 @@ export class MetricSource {
     /** Source id. */
     public readonly id: string,
   ) {}
-}
-
-/** A Prometheus duration literal, e.g. `5m`, `8d`, `90s`. */
-export function promDuration(duration: Duration): string {
-  const seconds = duration.toSeconds({ integral: false });
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
-}
-
-/**
- * Checks a rule as Prometheus would load it: its name, its PromQL, its label names and its pending period.
- * Throws naming `where`, the field and the value.
- */
-export function checkRule(where: string, rule: AlertRule): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule.name ?? '')) throw propError(where, 'name', rule.name, 'an alert name: letters, digits and "_"');
-  const problem = exprProblem(rule.expr);
-  if (problem) throw propError(where, `${rule.name}.expr`, rule.expr, problem);
-  for (const name of Object.keys(rule.labels ?? {})) {
-    const labelProblem = labelNameProblem(name);
-    if (labelProblem) throw propError(where, `${rule.name}.labels`, name, labelProblem);
-  }
-  if (rule.pendingFor !== undefined && !(rule.pendingFor.toSeconds({ integral: false }) >= 0)) {
-    throw propError(where, `${rule.name}.pendingFor`, rule.pendingFor.toHumanString(), 'a duration of 0 or more');
-  }
-}
-
-/**
- * Checks a user's rule expression with the PromQL grammar and types, when it is given (the
- * catalog's own rules are checked at synth, with the rest of the PrometheusRule).
- */
-export function checkExpr(where: string, rule: AlertRule): void {
-  const problems = promqlProblems(rule.expr);
-  if (problems.length > 0) throw propError(where, `${rule.name}.expr`, rule.expr, problems.join('; '));
 }

@@ -1,11 +1,11 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertFamily } from './alert-family';
-import { AlertRule, checkRule } from './alert-rule';
+import { AlertRule } from './alert-rule';
 import { AlertContext } from './families/cronjobs';
 import { labelNameProblem } from './promql';
 import { promqlProblems } from './promql-syntax';
-import { prometheusRuleCheck } from './rule-check';
+import { checkRule, prometheusRuleCheck } from './rule-check';
 import { DEFAULT_RUNBOOK_BASE, RuleGroup, ruleGroups } from './rule-groups';
 import { propError } from '../../core/errors';
 import { JOB_KINDS, libraryCronJobs } from '../../core/job-registry';

@@ -1,5 +1,7 @@
-import { labelNameProblem } from './promql';
+import { AlertRule } from './alert-rule';
+import { exprProblem, labelNameProblem } from './promql';
 import { promqlProblems } from './promql-syntax';
+import { propError } from '../../core/errors';
 
 /**
  * The problems Prometheus would have loading a PrometheusRule as emitted: every rule's PromQL
@@ -25,4 +27,30 @@ export function prometheusRuleCheck(manifest: any): string[] {
     });
   });
   return problems;
+}
+
+/**
+ * Checks a rule as Prometheus would load it: its name, its PromQL, its label names and its pending period.
+ * Throws naming `where`, the field and the value.
+ */
+export function checkRule(where: string, rule: AlertRule): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule.name ?? '')) throw propError(where, 'name', rule.name, 'an alert name: letters, digits and "_"');
+  const problem = exprProblem(rule.expr);
+  if (problem) throw propError(where, `${rule.name}.expr`, rule.expr, problem);
+  for (const name of Object.keys(rule.labels ?? {})) {
+    const labelProblem = labelNameProblem(name);
+    if (labelProblem) throw propError(where, `${rule.name}.labels`, name, labelProblem);
+  }
+  if (rule.pendingFor !== undefined && !(rule.pendingFor.toSeconds({ integral: false }) >= 0)) {
+    throw propError(where, `${rule.name}.pendingFor`, rule.pendingFor.toHumanString(), 'a duration of 0 or more');
+  }
+}
+
+/**
+ * Checks a user's rule expression with the PromQL grammar and types, when it is given (the
+ * catalog's own rules are checked at synth, with the rest of the PrometheusRule).
+ */
+export function checkExpr(where: string, rule: AlertRule): void {
+  const problems = promqlProblems(rule.expr);
+  if (problems.length > 0) throw propError(where, `${rule.name}.expr`, rule.expr, problems.join('; '));
 }

@@ -1,6 +1,8 @@
 import { AlertFamily } from './alert-family';
-import { AlertRule, checkRule, promDuration } from './alert-rule';
+import { AlertRule } from './alert-rule';
 import { AlertContext } from './families/cronjobs';
+import { promDuration } from './prom-values';
+import { checkRule } from './rule-check';
 
 /** A rule group as Prometheus and prometheus-operator read it. */
 export interface RuleGroup {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import type { ConnectionAlertOptions, QueryAlertOptions } from '../alert-family';
+import type { ConnectionAlertOptions, QueryAlertOptions } from '../alert-options';
 import { AlertRule, MetricSource, Severity } from '../alert-rule';
 
 export function connectionRules(o: ConnectionAlertOptions & { warningRatio: number; criticalRatio: number }): AlertRule[] {

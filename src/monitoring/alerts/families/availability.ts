@@ -1,6 +1,7 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import type { ReplicationAlertOptions, SourceOptions } from '../alert-family';
+import { Duration, Size } from 'cdk8s';
+import type { ReplicationAlertOptions, SourceOptions } from '../alert-options';
 import { AlertRule, MetricSource, Severity } from '../alert-rule';
+import { promBytes } from '../prom-values';
 
 const cnpg = (o: SourceOptions) => o.source === MetricSource.CNPG;
 
@@ -39,8 +40,8 @@ export function availabilityRules(o: SourceOptions): AlertRule[] {
 
 export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
   const lag = (o.maxLag ?? Duration.seconds(30)).toSeconds();
-  const lagBytes = bytes(o.maxLagBytes ?? Size.gibibytes(1));
-  const slotBytes = bytes(o.maxSlotRetained ?? Size.gibibytes(10));
+  const lagBytes = promBytes(o.maxLagBytes ?? Size.gibibytes(1));
+  const slotBytes = promBytes(o.maxSlotRetained ?? Size.gibibytes(10));
   const rules: AlertRule[] = [{
     name: 'PostgresReplicationLagHigh',
     expr: `${cnpg(o) ? 'cnpg_pg_replication_lag' : 'pg_replica_lag_seconds'} > ${lag}`,
@@ -77,9 +78,4 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
       description: 'Nothing consumes the slot, so the primary keeps its WAL: the disk fills until the slot is used or dropped.',
     },
   ];
-}
-
-/** Bytes as a PromQL number. */
-export function bytes(size: Size): number {
-  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import type { BackupAlertOptions, RestoreTestAlertOptions } from '../alert-family';
-import { AlertRule, MetricSource, Severity, promDuration } from '../alert-rule';
+import type { BackupAlertOptions, RestoreTestAlertOptions } from '../alert-options';
+import { AlertRule, MetricSource, Severity } from '../alert-rule';
+import { promDuration } from '../prom-values';
 import { AlertContext, anyOf, cronJobLastRunFailed, cronJobRegex, cronJobTooOld } from './cronjobs';
 
 export function backupRules(o: BackupAlertOptions, ctx: AlertContext): AlertRule[] {

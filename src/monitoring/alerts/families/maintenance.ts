@@ -1,13 +1,13 @@
 import { Duration, SizeRoundingBehavior } from 'cdk8s';
-import type { MaintenanceAlertOptions, StorageAlertOptions } from '../alert-family';
-import { AlertRule, Severity, promDuration } from '../alert-rule';
-import { bytes } from './availability';
+import type { MaintenanceAlertOptions, StorageAlertOptions } from '../alert-options';
+import { AlertRule, Severity } from '../alert-rule';
+import { promBytes, promDuration } from '../prom-values';
 
 export function storageRules(o: StorageAlertOptions): AlertRule[] {
   const horizon = o.horizon ?? Duration.days(7);
   return [{
     name: 'PostgresDatabaseGrowthToLimit',
-    expr: `predict_linear(pg_database_size_size_bytes[6h], ${horizon.toSeconds()}) > ${bytes(o.sizeLimit)}`,
+    expr: `predict_linear(pg_database_size_size_bytes[6h], ${horizon.toSeconds()}) > ${promBytes(o.sizeLimit)}`,
     pendingFor: Duration.hours(1),
     severity: Severity.WARNING,
     summary: 'Database {{ $labels.datname }} will reach its size limit within ' + promDuration(horizon),

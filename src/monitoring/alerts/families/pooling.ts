@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import type { PoolingAlertOptions } from '../alert-family';
+import type { PoolingAlertOptions } from '../alert-options';
 import { AlertRule, Severity } from '../alert-rule';
 
 export function poolingRules(o: PoolingAlertOptions): AlertRule[] {
