@@ -69,7 +69,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../src/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/contract-report.json', '/.ci-synth-1/'],
+  gitignore: ['/contract-report.json', '/.ci-synth-1/', '/.readme-snippets-*/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/.ci/', '/docs/'] },
 });
 
@@ -99,6 +99,11 @@ const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
 project.addTask('synth', {
   description: 'Synthesize every example app into dist/<example>/<chart>.k8s.yaml',
   exec: `${tsNode} scripts/synth-examples.ts`,
+});
+
+project.addTask('api', {
+  description: 'Print the public API as jsii publishes it: members, undocumented ones, any-typed ones, TypeScript-only exports',
+  exec: `${tsNode} scripts/api-surface.ts`,
 });
 
 project.addTask('bench', {
