@@ -33,8 +33,8 @@ export interface AlertRule {
   /** What is wrong and why it matters. */
   readonly description: string;
   /**
-   * Runbook link.
-   * @default - the family's runbook in this repository's docs/runbooks
+   * Runbook link (the `runbook_url` annotation).
+   * @default - the catalog's link for the alert (`PostgresAlertsProps.runbooks`)
    */
   readonly runbookUrl?: string;
   /**

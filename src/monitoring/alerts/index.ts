@@ -4,3 +4,4 @@ export * from './alert-rule';
 export * from './alert-options';
 export * from './alert-family';
 export * from './postgres-alerts';
+export * from './runbook-links';

@@ -6,7 +6,8 @@ import { AlertContext } from './families/cronjobs';
 import { labelNameProblem } from './promql';
 import { promqlProblems } from './promql-syntax';
 import { checkRule, prometheusRuleCheck } from './rule-check';
-import { DEFAULT_RUNBOOK_BASE, RuleGroup, ruleGroups } from './rule-groups';
+import { RuleGroup, ruleGroups } from './rule-groups';
+import { RunbookLinks } from './runbook-links';
 import { propError } from '../../core/errors';
 import { JOB_KINDS, libraryCronJobs } from '../../core/job-registry';
 import { addManifestChecks } from '../../core/manifest-checks';
@@ -22,10 +23,10 @@ export interface PostgresAlertsProps {
    */
   readonly families?: AlertFamily[];
   /**
-   * Base URL of the runbooks; each alert links to `<base>/<family>.md#<alert>`.
-   * @default - this repository's docs/runbooks
+   * Where each alert's `runbook_url` annotation points (an alert's own `runbookUrl` wins).
+   * @default RunbookLinks.packaged() - the runbooks shipped in this package, at its installed version
    */
-  readonly runbookBaseUrl?: string;
+  readonly runbooks?: RunbookLinks;
   /**
    * Labels added to every alert (e.g. `team`), and to the PrometheusRule for the Prometheus
    * rule selector. Names are Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`): a Kubernetes-style
@@ -50,13 +51,13 @@ export class PostgresAlerts extends Construct {
   private readonly custom: AlertRule[] = [];
   private rendered?: { key: string; groups: RuleGroup[] };
   private warned = false;
-  private readonly runbookBase: string;
+  private readonly runbooks: RunbookLinks;
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PostgresAlertsProps = {}) {
     super(scope, id);
     this.families = [...(props.families ?? AlertFamily.all())];
-    this.runbookBase = props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE;
+    this.runbooks = props.runbooks ?? RunbookLinks.packaged();
     this.labels = props.labels ?? {};
     for (const name of Object.keys(this.labels)) {
       const problem = labelNameProblem(name);
@@ -103,7 +104,7 @@ export class PostgresAlerts extends Construct {
     const key = JSON.stringify(ctx.cronJobs);
     if (this.rendered?.key !== key) {
       const families = this.custom.length > 0 ? [...this.families, AlertFamily.custom('custom', this.custom)] : this.families;
-      this.rendered = { key, groups: ruleGroups(this.node.path, families, ctx, this.runbookBase, this.labels) };
+      this.rendered = { key, groups: ruleGroups(this.node.path, families, ctx, this.runbooks, this.labels) };
       this.warnUnwatched(this.rendered.groups);
     }
     return this.rendered.groups;
