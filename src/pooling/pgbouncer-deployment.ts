@@ -1,9 +1,11 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { addPgBouncerConnection } from './pgbouncer-connection';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
+import { ConnectionEnvOptions } from '../core/connection-env';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
@@ -99,6 +101,8 @@ export class PgBouncerDeployment extends Construct {
   public readonly container: kplus.Container;
   /** The ConfigMap holding pgbouncer.ini. */
   public readonly configMap: kplus.ConfigMap;
+  /** The port PgBouncer listens on, on the Service and in the pods. */
+  public readonly port: number;
   /** The PodMonitor, when the exporter runs with one. */
   public readonly podMonitor?: ApiObject;
   private readonly pooler: PgBouncerInPod;
@@ -134,6 +138,7 @@ export class PgBouncerDeployment extends Construct {
     });
     this.container = this.pooler.container;
     this.configMap = this.pooler.configMap;
+    this.port = this.pooler.port;
 
     this.service = this.deployment.exposeViaService({
       name: props.name,
@@ -161,6 +166,21 @@ export class PgBouncerDeployment extends Construct {
   /** Adds a `[databases]` entry. */
   public addDatabase(database: PgBouncerDatabase): void {
     this.pooler.addDatabase(database);
+  }
+
+  /**
+   * Gives an application container its connection settings through this pooler's Service:
+   * `PGHOST` (the Service name), `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD` (from the
+   * Secret) and `DATABASE_URL` (or JDBC's URL with `urlStyle`), which refers to the password as
+   * `$(PGPASSWORD)` for the kubelet to expand: the password never appears in the YAML. The
+   * container must run in the pooler's namespace (the host is the bare Service name).
+   * `database`, `user` and `password` are required; the database must be in the pooler's
+   * `[databases]`. Wiring a second connection into one container needs its own variable names
+   * (`variablePrefix` or `variables`). `target` and `pooled` do not apply to a PgBouncer and
+   * are refused.
+   */
+  public addConnectionEnv(container: kplus.Container, options: ConnectionEnvOptions): void {
+    addPgBouncerConnection(this, { host: this.service.name, port: this.port, settings: () => this.pooler.settings() }, container, options);
   }
 
   /** pgbouncer.ini as it will be synthesized. */

@@ -1,13 +1,14 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { addPgBouncerConnection } from './pgbouncer-connection';
 import { PgBouncerOptions } from './pgbouncer-options';
 import { addPgBouncerToPod, PgBouncerInPod } from './pgbouncer-pod';
 import { PgBouncerDatabase } from './pgbouncer-settings';
+import { ConnectionEnvOptions } from '../core/connection-env';
 import { propError } from '../core/errors';
 import { assertDnsLabel, dnsLabel } from '../core/naming';
 import { checkInteger } from '../core/prop-checks';
-import { SecretKeyRef } from '../core/secret-ref';
 
 /** Props of `PgBouncerSidecar`. */
 export interface PgBouncerSidecarProps extends PgBouncerOptions {
@@ -39,19 +40,6 @@ export interface PgBouncerSidecarProps extends PgBouncerOptions {
    * @default - the workload's replicas (Deployment, StatefulSet); required for other kinds
    */
   readonly replicas?: number;
-}
-
-/** The application's connection to PgBouncer, for `addConnectionEnv`. */
-export interface PgBouncerClientOptions {
-  /** Database name as listed in the pooler's `[databases]`. */
-  readonly database: string;
-  /** The user the application logs in as. */
-  readonly user: string;
-  /**
-   * Its password in a Secret. Delivered as `PGPASSWORD` and expanded into `DATABASE_URL`, so
-   * it must be URL-safe (CloudNativePG's generated passwords are).
-   */
-  readonly password: SecretKeyRef;
 }
 
 /**
@@ -106,22 +94,17 @@ export class PgBouncerSidecar extends Construct {
   }
 
   /**
-   * Gives an application container its connection settings through the sidecar: `PGHOST`,
-   * `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD` (from the Secret) and
-   * `DATABASE_URL=postgresql://<user>:$(PGPASSWORD)@localhost:<port>/<database>`, which the
-   * kubelet expands; the password never appears in the YAML.
+   * Gives an application container its connection settings through the sidecar: `PGHOST`
+   * (localhost), `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD` (from the Secret) and
+   * `DATABASE_URL` (or JDBC's URL with `urlStyle`), which refers to the password as
+   * `$(PGPASSWORD)` for the kubelet to expand: the password never appears in the YAML.
+   * `database`, `user` and `password` are required; the database must be in the pooler's
+   * `[databases]`. Wiring a second connection into one container needs its own variable names
+   * (`variablePrefix` or `variables`). `target` and `pooled` do not apply to a PgBouncer and
+   * are refused.
    */
-  public addConnectionEnv(container: kplus.Container, options: PgBouncerClientOptions): void {
-    if (!this.pooler.settings().databases.some((db) => db.name === options.database || db.name === '*')) {
-      throw propError(this, 'addConnectionEnv.database', options.database, `not in this pooler's [databases]; known: ${this.pooler.settings().databases.map((db) => db.name).join(', ')}`);
-    }
-    container.env.addVariable('PGHOST', kplus.EnvValue.fromValue('localhost'));
-    container.env.addVariable('PGPORT', kplus.EnvValue.fromValue(String(this.port)));
-    container.env.addVariable('PGDATABASE', kplus.EnvValue.fromValue(options.database));
-    container.env.addVariable('PGUSER', kplus.EnvValue.fromValue(options.user));
-    options.password.addToEnv(container, 'PGPASSWORD');
-    const url = `postgresql://${encodeURIComponent(options.user)}:$(PGPASSWORD)@localhost:${this.port}/${encodeURIComponent(options.database)}`;
-    container.env.addVariable('DATABASE_URL', kplus.EnvValue.fromValue(url));
+  public addConnectionEnv(container: kplus.Container, options: ConnectionEnvOptions): void {
+    addPgBouncerConnection(this, { host: 'localhost', port: this.port, settings: () => this.pooler.settings() }, container, options);
   }
 
   /** pgbouncer.ini as it will be synthesized. */
