@@ -24,7 +24,10 @@ function cycles(roots: string[]): string[][] {
   const done = new Set<string>();
   const visit = (file: string, stack: string[]) => {
     const at = stack.indexOf(file);
-    if (at >= 0) return found.push([...stack.slice(at), file].map((f) => path.relative(SRC, f)));
+    if (at >= 0) {
+      found.push([...stack.slice(at), file].map((f) => path.relative(SRC, f)));
+      return;
+    }
     if (done.has(file)) return;
     for (const next of importsOf(file)) visit(next, [...stack, file]);
     done.add(file);
