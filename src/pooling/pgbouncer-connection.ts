@@ -40,6 +40,7 @@ export function addPgBouncerConnection(
   if (database === undefined) throw propError(scope, 'addConnectionEnv.database', undefined, 'required for a PgBouncer: give the database as its [databases] lists it');
   if (user === undefined) throw propError(scope, 'addConnectionEnv.user', undefined, 'required for a PgBouncer: give the user the application logs in as');
   if (password === undefined) throw propError(scope, 'addConnectionEnv.password', undefined, 'required for a PgBouncer: give that user\'s password as a SecretKeyRef');
+  checkPlusMajor(scope, 'addConnectionEnv.password.secret', password.secret);
   const databases = address.settings().databases;
   if (!databases.some((db) => db.name === database || db.name === '*')) {
     throw propError(scope, 'addConnectionEnv.database', database, `not in this pooler's [databases]; known: ${databases.map((db) => db.name).join(', ')}`);

@@ -11,6 +11,7 @@ import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
 import { assertServiceName } from '../core/naming';
 import { NetworkPeer } from '../core/network-policy';
+import { checkPlusMajor } from '../core/plus-objects';
 import { checkInteger } from '../core/prop-checks';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
@@ -189,6 +190,7 @@ export class PgBouncerDeployment extends Construct {
   }
 
   private addExporter(options: PgBouncerExporterOptions, user: number, name: string | undefined): ApiObject | undefined {
+    checkPlusMajor(this, 'exporter.password.secret', options.password.secret);
     const { statsUsers = [], adminUsers = [] } = this.pooler.settings();
     if (![...statsUsers, ...adminUsers].includes(options.user)) {
       throw propError(this, 'exporter.user', options.user, 'the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');

@@ -9,6 +9,7 @@ import { PgBouncerVersion } from './pgbouncer-version';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ImageCatalog } from '../core/image';
+import { checkPlusMajor } from '../core/plus-objects';
 import { checkDuration, checkInteger } from '../core/prop-checks';
 import { sidecarContainerProps } from '../core/sidecar-container';
 
@@ -58,6 +59,15 @@ export function addPgBouncerToPod(
   replicas: () => number,
   pod: PgBouncerPodPlacement,
 ): PgBouncerInPod {
+  const secretRefs = {
+    'authFile': options.authFile,
+    'settings.clientTls.certificate': options.settings.clientTls?.certificate,
+    'settings.clientTls.privateKey': options.settings.clientTls?.privateKey,
+    'settings.clientTls.ca': options.settings.clientTls?.ca,
+    'settings.serverTls.ca': options.settings.serverTls?.ca,
+    'settings.authHbaFile': options.settings.authHbaFile,
+  };
+  for (const [prop, ref] of Object.entries(secretRefs)) checkPlusMajor(scope, `${prop}.secret`, ref?.secret);
   const image = options.image ?? ImageCatalog.PGBOUNCER;
   const version = options.pgbouncerVersion ?? versionOf(scope, options);
   const port = options.port ?? 6432;

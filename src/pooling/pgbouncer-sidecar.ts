@@ -8,6 +8,7 @@ import { PgBouncerDatabase } from './pgbouncer-settings';
 import { ConnectionEnvOptions } from '../core/connection-env';
 import { propError } from '../core/errors';
 import { assertDnsLabel, dnsLabel } from '../core/naming';
+import { checkPlusMajor, isPlusKind } from '../core/plus-objects';
 import { checkInteger } from '../core/prop-checks';
 
 /** Props of `PgBouncerSidecar`. */
@@ -68,6 +69,7 @@ export class PgBouncerSidecar extends Construct {
 
   constructor(scope: Construct, id: string, props: PgBouncerSidecarProps) {
     super(scope, id);
+    checkPlusMajor(this, 'workload', props.workload);
     checkInteger(this, 'replicas', props.replicas, 1);
     const workload = props.workload;
     const replicas = () => props.replicas ?? replicasOf(this, workload);
@@ -76,7 +78,7 @@ export class PgBouncerSidecar extends Construct {
     // one on the application's pod, and without it only world-readable files can be read by a
     // non-root user. The userlist holds SCRAM verifiers, not passwords, and stays inside the pod.
     const secretFileMode = workload.securityContext.fsGroup !== undefined ? 0o440 : 0o444;
-    const runsToCompletion = workload instanceof kplus.Job || workload instanceof kplus.CronJob;
+    const runsToCompletion = isPlusKind(workload, 'Job') || isPlusKind(workload, 'CronJob');
     const nativeSidecar = props.nativeSidecar ?? runsToCompletion;
     if (runsToCompletion && !nativeSidecar) {
       throw propError(this, 'nativeSidecar', false, `a ${workload.constructor.name} completes only when all its containers have exited and PgBouncer never exits by itself: leave nativeSidecar at true (Kubernetes 1.29+)`);
@@ -146,6 +148,6 @@ function digest(text: string): string {
 }
 
 function replicasOf(scope: Construct, workload: kplus.Workload): number {
-  if (workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet) return workload.replicas ?? 1;
+  if (isPlusKind(workload, 'Deployment') || isPlusKind(workload, 'StatefulSet')) return (workload as kplus.Deployment | kplus.StatefulSet).replicas ?? 1;
   throw propError(scope, 'replicas', undefined, `a ${workload.constructor.name} has no fixed replica count: give replicas (the most pods that run the sidecar) for the connection budget`);
 }

@@ -1,7 +1,7 @@
 import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_SETTINGS, webApp } from './fixtures';
-import { PgBouncerSidecar, ContainerImage } from '../../src';
+import { ContainerImage, PgBouncerDeployment, PgBouncerSidecar, SecretKeyRef } from '../../src';
 import { CONFIG_HASH_ANNOTATION } from '../../src/core/config-hash';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
@@ -194,5 +194,37 @@ describe('#11.11 PgBouncer as a native sidecar', () => {
     const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
     expect(pod.containers.map((c: any) => c.name)).toEqual(['app']);
     expect(pod.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['pgbouncer', 'Always']]);
+  });
+});
+
+describe('cdk8s-plus objects of another major', () => {
+  /** Looks like a cdk8s-plus-30 object to the library: jsii records each class's fqn under this symbol. */
+  function foreign<T>(fqn: string): T {
+    class Foreign {}
+    Object.defineProperty(Foreign, Symbol.for('jsii.rtti'), { value: { fqn } });
+    return new Foreign() as unknown as T;
+  }
+
+  test('GIVEN a cdk8s-plus-30 Deployment WHEN it gets a sidecar THEN the error says to use cdk8s-plus-28', () => {
+    // GIVEN
+    const { chart, userlist } = webApp();
+    const workload = foreign<kplus.Workload>('cdk8s-plus-30.Deployment');
+    // WHEN / THEN
+    expect(() => new PgBouncerSidecar(chart, 'Pooler', { workload, authFile: userlist, settings: SEED_SETTINGS }))
+      .toThrow('[test/Pooler] workload: got "cdk8s-plus-30.Deployment"; cdk8s-pg-reliability is built on cdk8s-plus-28: create this object with cdk8s-plus-28');
+  });
+
+  test('GIVEN a cdk8s-plus-30 container or Secret WHEN wired to a PgBouncer THEN the error names the prop', () => {
+    // GIVEN
+    const { chart, web, userlist, password } = webApp();
+    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
+    const secret = foreign<kplus.ISecret>('cdk8s-plus-30.Secret');
+    // WHEN / THEN
+    expect(() => pooler.addConnectionEnv(foreign<kplus.Container>('cdk8s-plus-30.Container'), { database: 'myapp', user: 'myapp', password }))
+      .toThrow('[test/Pooler] addConnectionEnv.container: got "cdk8s-plus-30.Container"; cdk8s-pg-reliability is built on cdk8s-plus-28');
+    expect(() => pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password: SecretKeyRef.of(secret, 'password') }))
+      .toThrow('[test/Pooler] addConnectionEnv.password.secret: got "cdk8s-plus-30.Secret"; cdk8s-pg-reliability is built on cdk8s-plus-28');
+    expect(() => new PgBouncerDeployment(chart, 'Shared', { authFile: SecretKeyRef.of(secret, 'userlist.txt'), settings: SEED_SETTINGS }))
+      .toThrow('[test/Shared] authFile.secret: got "cdk8s-plus-30.Secret"; cdk8s-pg-reliability is built on cdk8s-plus-28');
   });
 });
