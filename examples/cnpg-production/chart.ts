@@ -2,14 +2,15 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlertFamily, CnpgCluster, CnpgObjectStore, MetricSource, ObjectStoreCredentials, PostgresAlerts, Schedule, SecretKeyRef,
+  AlertFamily, CnpgCluster, CnpgObjectStore, ConnectionTarget, DataDurability, MetricSource, ObjectStoreCredentials, ObjectStoreEncryption,
+  PostgresAlerts, Schedule, SecretKeyRef,
 } from '../../src';
 
 /**
  * The CloudNativePG setup most teams want: three instances with parameters tuned to 4 GiB pods,
  * backups to S3 through the barman-cloud plugin kept 30 days, a daily and a weekly backup taken
  * from a standby, a transaction-mode pooler, PodMonitors, CNPG alerts, and an app wired to the
- * primary and the standbys.
+ * primary (through the pooler) and the standbys.
  */
 export class CnpgProductionChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -23,7 +24,7 @@ export class CnpgProductionChart extends Chart {
       storageClass: 'fast-ssd',
       database: 'myapp_production',
       owner: 'myapp',
-      synchronous: { number: 1, dataDurability: 'preferred' },
+      synchronous: { number: 1, dataDurability: DataDurability.PREFERRED },
       spreadAcrossZones: true,
       parameters: { max_connections: '200', log_min_duration_statement: '1000' },
     });
@@ -33,7 +34,7 @@ export class CnpgProductionChart extends Chart {
       destinationPath: 's3://acme-db-backups/myapp-db',
       credentials: ObjectStoreCredentials.s3(SecretKeyRef.of(s3, 'ACCESS_KEY_ID'), SecretKeyRef.of(s3, 'ACCESS_SECRET_KEY')),
       retention: Duration.days(30),
-      encryption: 'AES256',
+      encryption: ObjectStoreEncryption.AES256,
     });
     cluster.backupTo(store);
     cluster.addScheduledBackup('Daily', { schedule: Schedule.cron({ minute: '0', hour: '2' }) });
@@ -48,7 +49,7 @@ export class CnpgProductionChart extends Chart {
     const reports = new kplus.Deployment(this, 'Reports', {
       containers: [{ name: 'reports', image: 'registry.example.com/myapp-reports:2.3.1', securityContext: { user: 1000, group: 1000 } }],
     });
-    cluster.addConnectionEnv(reports.containers[0], true);
+    cluster.addConnectionEnv(reports.containers[0], { target: ConnectionTarget.REPLICAS });
 
     new PostgresAlerts(this, 'Alerts', {
       families: [

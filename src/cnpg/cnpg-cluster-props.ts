@@ -1,43 +1,32 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { CnpgObjectStore } from './object-store';
+import { AntiAffinity, DataDurability, PrimaryUpdateMethod, SynchronousMethod } from './cluster-choices';
+import type { ICnpgObjectStore } from './object-store';
 import { RecoveryTarget } from '../backup/recovery-target';
 import { ContainerImage } from '../core/image';
 import { SecretKeyRef } from '../core/secret-ref';
-
-/** How CloudNativePG keeps instances apart. */
-export class AntiAffinity {
-  /** Prefer separate nodes; schedule together when there is no choice. */
-  public static readonly PREFERRED = new AntiAffinity('preferred');
-  /** Never two instances on one node. */
-  public static readonly REQUIRED = new AntiAffinity('required');
-
-  private constructor(
-    /** `podAntiAffinityType`. */
-    public readonly value: string,
-  ) {}
-}
 
 /** Synchronous replication through CloudNativePG's `synchronous` stanza. */
 export interface SynchronousReplication {
   /** Standbys that must confirm each commit. */
   readonly number: number;
   /**
-   * `any` (quorum) or `first` (priority).
-   * @default "any"
+   * Quorum (`ANY`) or priority (`FIRST`).
+   * @default SynchronousMethod.ANY
    */
-  readonly method?: string;
+  readonly method?: SynchronousMethod;
   /**
-   * `required`: refuse writes without enough synchronous standbys; `preferred`: fall back to async.
-   * @default "required"
+   * Refuse writes without enough synchronous standbys, or fall back to asynchronous replication.
+   * @default DataDurability.REQUIRED
    */
-  readonly dataDurability?: string;
+  readonly dataDurability?: DataDurability;
 }
 
 /** A role CloudNativePG creates and keeps in shape. */
 export interface ManagedRole {
+  /** The role's name. */
   readonly name: string;
-  /** @default true */
+  /** Whether the role may log in. @default true */
   readonly login?: boolean;
   /**
    * A `kubernetes.io/basic-auth` Secret with the role's password.
@@ -49,7 +38,7 @@ export interface ManagedRole {
    * @default - none
    */
   readonly inRoles?: string[];
-  /** @default - no limit */
+  /** Connections the role may hold at once. @default - no limit */
   readonly connectionLimit?: number;
 }
 
@@ -63,7 +52,7 @@ export interface CnpgClusterProps {
    * @default - the construct id, lower-cased, other characters as "-"
    */
   readonly name?: string;
-  /** @default 3 */
+  /** Instances: a primary and the standbys. @default 3 */
   readonly instances?: number;
   /**
    * PostgreSQL operand image.
@@ -81,7 +70,7 @@ export interface CnpgClusterProps {
    * @default Size.gibibytes(1)
    */
   readonly memory?: Size;
-  /** @default kplus.Cpu.millis(500) request, no limit */
+  /** CPU request of each instance (no limit: throttling a database hurts more than it saves). @default kplus.Cpu.millis(500) */
   readonly cpu?: kplus.Cpu;
   /**
    * PostgreSQL parameters; they override the derived ones.
@@ -93,18 +82,18 @@ export interface CnpgClusterProps {
    * @default - CloudNativePG's defaults
    */
   readonly pgHba?: string[];
-  /** @default - asynchronous replication */
+  /** Synchronous replication to some standbys. @default - asynchronous replication */
   readonly synchronous?: SynchronousReplication;
   /** Data volume size. */
   readonly storageSize: Size;
-  /** @default - the default StorageClass */
+  /** StorageClass of the data and WAL volumes. @default - the default StorageClass */
   readonly storageClass?: string;
   /**
    * A separate WAL volume of this size (recommended: WAL and data on different disks).
    * @default - WAL on the data volume
    */
   readonly walStorageSize?: Size;
-  /** @default AntiAffinity.PREFERRED */
+  /** How instances are kept on separate nodes. @default AntiAffinity.PREFERRED */
   readonly antiAffinity?: AntiAffinity;
   /**
    * Spread instances over zones too (`topology.kubernetes.io/zone`).
@@ -116,7 +105,7 @@ export interface CnpgClusterProps {
    * @default "app"
    */
   readonly database?: string;
-  /** @default "app" */
+  /** Owner of the application database. @default "app" */
   readonly owner?: string;
   /**
    * Secret with the owner's password (`kubernetes.io/basic-auth`).
@@ -138,7 +127,7 @@ export interface CnpgClusterProps {
    * @see https://cloudnative-pg.io/documentation/current/bootstrap/#executing-queries-after-initialization
    */
   readonly postInitApplicationSqlRefs?: SecretKeyRef[];
-  /** @default - none */
+  /** Roles CloudNativePG creates and keeps in shape. @default - none */
   readonly managedRoles?: ManagedRole[];
   /**
    * Bootstrap by recovering another cluster's backups from an object store instead of initdb.
@@ -146,10 +135,10 @@ export interface CnpgClusterProps {
    */
   readonly recovery?: CnpgRecovery;
   /**
-   * `switchover` moves the primary before updating it; `restart` restarts it in place.
-   * @default "switchover"
+   * Switch the primary over before updating it, or restart it in place.
+   * @default PrimaryUpdateMethod.SWITCHOVER
    */
-  readonly primaryUpdateMethod?: string;
+  readonly primaryUpdateMethod?: PrimaryUpdateMethod;
   /**
    * Let CloudNativePG keep a PodDisruptionBudget for the instances (`enablePDB`). Turn it off
    * only for clusters that may vanish at any time (e.g. a restore test's throwaway), whose
@@ -163,6 +152,7 @@ export interface CnpgClusterProps {
 export interface ImageCatalogReference {
   /** `ImageCatalog` or `ClusterImageCatalog`. */
   readonly kind: string;
+  /** Name of the catalog. */
   readonly name: string;
   /** PostgreSQL major version to take from the catalog. */
   readonly major: number;
@@ -171,7 +161,7 @@ export interface ImageCatalogReference {
 /** Where a new cluster recovers from. */
 export interface CnpgRecovery {
   /** The object store holding the source cluster's base backups and WAL. */
-  readonly objectStore: CnpgObjectStore;
+  readonly objectStore: ICnpgObjectStore;
   /** The source cluster's name in the store (its `serverName`). */
   readonly sourceServerName: string;
   /**

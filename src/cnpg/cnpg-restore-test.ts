@@ -1,19 +1,25 @@
 import { createHash } from 'crypto';
-import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CnpgCluster } from './cnpg-cluster';
-import { CnpgObjectStore } from './object-store';
+import { checkClusterProps } from './cluster-checks';
+import { ICnpgCluster } from './cluster-interface';
+import { clusterSpec } from './cluster-spec';
+import { CnpgClusterProps } from './cnpg-cluster-props';
+import { ICnpgObjectStore } from './object-store';
 import { RestoreCheck } from '../backup/restore-check';
+import { celErrors } from '../core/cel-validation';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ImageCatalog } from '../core/image';
-import { dnsLabel } from '../core/naming';
+import { manifestErrors } from '../core/manifest-checks';
+import { assertServiceName, dnsLabel } from '../core/naming';
 import { checkDuration } from '../core/prop-checks';
 import { restoreTestScript } from '../core/restore-check-script';
 import { Schedule } from '../core/schedule';
 import { scheduledJob } from '../core/scheduled-job';
 import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
+import { schemaMessages } from '../core/schema-errors';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
 import { addSynthValidation } from '../core/synth-scope';
@@ -21,13 +27,16 @@ import { checkServiceUrl } from '../core/urls';
 
 /** Props of `CnpgRestoreTest`. */
 export interface CnpgRestoreTestProps extends ScheduledJobOptions {
-  /** The cluster whose backups are tested (it must back up with `backupTo`). */
-  readonly cluster: CnpgCluster;
+  /**
+   * The cluster whose backups are tested: it must back up to `objectStore` (`backupTo`, or
+   * `backupStore` given to `CnpgCluster.fromClusterName`).
+   */
+  readonly cluster: ICnpgCluster;
   /** The object store `cluster` backs up to. */
-  readonly objectStore: CnpgObjectStore;
+  readonly objectStore: ICnpgObjectStore;
   /** What a good restore looks like; they run in the cluster's application database. */
   readonly checks: RestoreCheck[];
-  /** @default Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }) */
+  /** When the test runs. @default Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }) */
   readonly schedule?: Schedule;
   /** Storage of the throwaway cluster. @default Size.gibibytes(20) */
   readonly storageSize?: Size;
@@ -39,7 +48,7 @@ export interface CnpgRestoreTestProps extends ScheduledJobOptions {
   readonly pushgatewayUrl?: string;
   /** Basic-auth credentials of the Pushgateway, from Secrets. @default - no authentication */
   readonly pushgatewayCredentials?: BasicAuthCredentials;
-  /** @default 26 (the postgres user of CloudNativePG's images) */
+  /** User the check container runs as. @default 26 (the postgres user of CloudNativePG's images) */
   readonly runAsUser?: number;
 }
 
@@ -63,9 +72,11 @@ const TOKEN_VOLUME = 'kube-api-access';
  * fails. The throwaway Cluster is owned by the Job's pod, so deleting the pod removes it too.
  */
 export class CnpgRestoreTest extends Construct {
+  /** The CronJob that runs the test. */
   public readonly cronJob: kplus.CronJob;
-  /** The throwaway Cluster the job creates (validated against the CRD schema at synth). */
-  public readonly throwawayCluster: any;
+  /** Name of the throwaway Cluster, `<cluster>-restore-test` (shortened with a hash past 50 characters). */
+  public readonly throwawayClusterName: string;
+  private readonly throwawayCluster: ThrowawayCluster;
 
   constructor(scope: Construct, id: string, props: CnpgRestoreTestProps) {
     super(scope, id);
@@ -74,13 +85,14 @@ export class CnpgRestoreTest extends Construct {
     const timeout = Math.ceil((checkDuration(this, 'readyTimeout', props.readyTimeout) ?? 40 * 60_000) / 1000);
     const source = props.cluster;
     const name = throwawayName(source.name);
+    this.throwawayClusterName = name;
+    assertServiceName(this, 'throwawayClusterName', name, 50);
     // backupTo may be called after this construct: check at synth.
     addSynthValidation(this, () => backsUpTo(this, source, props.objectStore));
 
-    // Built by the Cluster construct itself in a detached app, so it is the same validated shape.
+    // Rendered by the Cluster's own spec renderer, so it is the same checked shape.
     // Same database, owner and image as the source: the checks must see the source's data.
-    const detached = new Chart(new App(), 'detached');
-    const throwaway = new CnpgCluster(detached, 'Throwaway', {
+    const throwawayProps: CnpgClusterProps = {
       name,
       instances: 1,
       storageSize: props.storageSize ?? Size.gibibytes(20),
@@ -92,13 +104,19 @@ export class CnpgRestoreTest extends Construct {
       // A one-instance budget would block every drain of the node it runs on.
       podDisruptionBudget: false,
       recovery: { objectStore: props.objectStore, sourceServerName: source.name },
-    });
-    throwaway.resource.metadata.addLabel(THROWAWAY_LABEL, source.name);
-    this.throwawayCluster = throwaway.resource.toJson();
-    addSynthValidation(this, () => detached.node.findAll().flatMap((c) => c.node.validate()));
+    };
+    const parameters = checkClusterProps(this, throwawayProps);
+    this.throwawayCluster = {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name, labels: { [THROWAWAY_LABEL]: source.name } },
+      spec: clusterSpec({ name, props: throwawayProps, parameters }),
+    };
+    const throwaway = this.throwawayCluster;
+    addSynthValidation(this, () => manifestErrors(throwaway, [schemaMessages, celErrors]));
 
     const filesMount = scriptFiles(this, DIR, {
-      'cluster.json': JSON.stringify(this.throwawayCluster, null, 2) + '\n',
+      'cluster.json': this.throwawayClusterJson,
       'create.sh': CREATE_SCRIPT,
       'check.sh': restoreTestScript({ source: source.name, from: { kind: 'server' }, checks: props.checks, database: source.database, superuser: 'postgres', port: 5432, startTimeoutSeconds: timeout }),
     });
@@ -154,6 +172,19 @@ export class CnpgRestoreTest extends Construct {
     role.bind(this.cronJob.serviceAccount!);
     annotateConfigHash(this.cronJob.podMetadata, () => [JSON.stringify(this.throwawayCluster)]);
   }
+
+  /** The throwaway Cluster the create step applies, as JSON (validated against the CRD schema at synth). */
+  public get throwawayClusterJson(): string {
+    return JSON.stringify(this.throwawayCluster, null, 2) + '\n';
+  }
+}
+
+/** The throwaway Cluster manifest. */
+interface ThrowawayCluster {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  readonly spec: Record<string, unknown>;
 }
 
 /**
@@ -173,13 +204,14 @@ function throwawayName(source: string): string {
  */
 const RECOVERY_MINIMUMS = ['max_connections', 'max_locks_per_transaction', 'max_prepared_transactions', 'max_wal_senders', 'max_worker_processes'];
 
-function recoveryParameters(source: CnpgCluster): Record<string, string> {
+function recoveryParameters(source: ICnpgCluster): Record<string, string> {
   return Object.fromEntries(RECOVERY_MINIMUMS.filter((p) => source.parameters[p] !== undefined).map((p) => [p, source.parameters[p]]));
 }
 
-function backsUpTo(scope: Construct, cluster: CnpgCluster, store: CnpgObjectStore): string[] {
+function backsUpTo(scope: Construct, cluster: ICnpgCluster, store: ICnpgObjectStore): string[] {
   const actual = cluster.backupStore;
-  if (actual === store) return [];
+  // By name: an imported store of the same name is the same store.
+  if (actual?.name === store.name) return [];
   const where = actual ? `it backs up to "${actual.name}"` : 'it backs up nowhere';
   return [propError(scope, 'objectStore', store.name, `cluster ${cluster.name} does not back up to it (${where}): call cluster.backupTo(objectStore), or test the store it backs up to`).message];
 }

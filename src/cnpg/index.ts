@@ -1,4 +1,15 @@
-export * from './cnpg-cluster-props';
-export * from './cnpg-cluster';
-export * from './object-store';
-export * from './cnpg-restore-test';
+// Explicit: only what jsii can see. Renderers, checks and constants stay internal.
+export { AntiAffinity, CnpgBackupMethod, DataDurability, PrimaryUpdateMethod, SynchronousMethod } from './cluster-choices';
+export type { ICnpgCluster } from './cluster-interface';
+export type { CnpgClusterProps, CnpgRecovery, ImageCatalogReference, ManagedRole, SynchronousReplication } from './cnpg-cluster-props';
+export { CnpgCluster } from './cnpg-cluster';
+export type { CnpgClusterImportOptions } from './imported-cluster';
+export { CnpgPooler } from './cnpg-pooler';
+export type { CnpgPoolerOptions, CnpgPoolerProps } from './cnpg-pooler';
+export { CnpgScheduledBackup } from './cnpg-scheduled-backup';
+export type { CnpgScheduledBackupOptions, CnpgScheduledBackupProps } from './cnpg-scheduled-backup';
+export { CnpgObjectStore, ObjectStoreCredentials } from './object-store';
+export type { CnpgObjectStoreProps, ICnpgObjectStore } from './object-store';
+export { ObjectStoreCompression, ObjectStoreEncryption } from './object-store-choices';
+export { CnpgRestoreTest } from './cnpg-restore-test';
+export type { CnpgRestoreTestProps } from './cnpg-restore-test';

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { checkNoUrlCredentials } from './secret-literals';
-import { propError } from '../core/errors';
+import { Construct, IConstruct } from 'constructs';
+import { barmanConfiguration } from './barman-configuration';
+import { ObjectStoreCompression, ObjectStoreEncryption } from './object-store-choices';
 import { assertDnsSubdomain, dnsLabel } from '../core/naming';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
@@ -38,10 +38,17 @@ function ref(secret: SecretKeyRef) {
   return { name: secret.secret.name, key: secret.key };
 }
 
+/** A barman-cloud `ObjectStore`, defined here (`CnpgObjectStore`) or elsewhere (`CnpgObjectStore.fromObjectStoreName`). */
+export interface ICnpgObjectStore extends IConstruct {
+  /** The ObjectStore's name, as clusters refer to it (`barmanObjectName`). */
+  readonly name: string;
+}
+
 /** Props of `CnpgObjectStore`. */
 export interface CnpgObjectStoreProps {
-  /** e.g. `s3://acme-db-backups/app-db` */
+  /** Where WAL and base backups go, e.g. `s3://acme-db-backups/app-db`. */
   readonly destinationPath: string;
+  /** How barman-cloud authenticates to the store. */
   readonly credentials: ObjectStoreCredentials;
   /**
    * For S3-compatible stores other than AWS. Credentials in the URL are refused (use `credentials`).
@@ -50,11 +57,11 @@ export interface CnpgObjectStoreProps {
   readonly endpointUrl?: string;
   /** How long backups and WAL are kept. @default Duration.days(30) */
   readonly retention?: Duration;
-  /** `gzip`, `bzip2`, `snappy`, `lz4`, ... for WAL and data. @default "gzip" */
-  readonly compression?: string;
-  /** Server-side encryption: `AES256` or `aws:kms`. @default - none */
-  readonly encryption?: string;
-  /** @default - the construct id, lower-cased, other characters as "-" */
+  /** Compression of WAL and base backups. @default ObjectStoreCompression.GZIP */
+  readonly compression?: ObjectStoreCompression;
+  /** Server-side encryption of WAL and base backups. @default - none */
+  readonly encryption?: ObjectStoreEncryption;
+  /** Name of the ObjectStore. @default - the construct id, lower-cased, other characters as "-" */
   readonly name?: string;
 }
 
@@ -62,8 +69,18 @@ export interface CnpgObjectStoreProps {
  * A barman-cloud plugin `ObjectStore` (barmancloud.cnpg.io/v1): where a CloudNativePG cluster
  * archives WAL and base backups. Credentials are Secret references.
  */
-export class CnpgObjectStore extends Construct {
+export class CnpgObjectStore extends Construct implements ICnpgObjectStore {
+  /**
+   * An ObjectStore managed elsewhere (another chart, another tool), by name: enough to back a
+   * cluster up to it (`backupTo`), recover from it and restore-test it.
+   */
+  public static fromObjectStoreName(scope: Construct, id: string, name: string): ICnpgObjectStore {
+    return new ImportedObjectStore(scope, id, name);
+  }
+
+  /** The ObjectStore's name. */
   public readonly name: string;
+  /** The `ObjectStore` object (the escape hatch: `ApiObject.of(store)` is the same). */
   public readonly resource: ApiObject;
 
   constructor(scope: Construct, id: string, props: CnpgObjectStoreProps) {
@@ -82,30 +99,9 @@ export class CnpgObjectStore extends Construct {
   }
 }
 
-/**
- * The barman object store configuration shared by the plugin's ObjectStore and the deprecated
- * in-tree `backup.barmanObjectStore` (the same fields), checked prop by prop.
- */
-export function barmanConfiguration(scope: Construct, props: CnpgObjectStoreProps) {
-  checkNoUrlCredentials(scope, 'destinationPath', props.destinationPath);
-  checkNoUrlCredentials(scope, 'endpointUrl', props.endpointUrl);
-  if (!/^(s3|gs|https):\/\/[^\s]+$/.test(props.destinationPath ?? '')) {
-    throw propError(scope, 'destinationPath', props.destinationPath, 'an s3://, gs:// or https:// (Azure) URL');
+class ImportedObjectStore extends Construct implements ICnpgObjectStore {
+  constructor(scope: Construct, id: string, public readonly name: string) {
+    super(scope, id);
+    assertDnsSubdomain(this, 'name', name);
   }
-  const days = (props.retention ?? Duration.days(30)).toDays({ integral: false });
-  if (!Number.isInteger(days) || days < 1) throw propError(scope, 'retention', props.retention?.toHumanString(), 'whole days, at least 1');
-  const compression = props.compression ?? 'gzip';
-  if (!['bzip2', 'gzip', 'lz4', 'snappy'].includes(compression)) throw propError(scope, 'compression', compression, 'bzip2, gzip, lz4 or snappy');
-  if (props.encryption !== undefined && !['AES256', 'aws:kms'].includes(props.encryption)) throw propError(scope, 'encryption', props.encryption, 'AES256 or aws:kms');
-  const encryption = props.encryption ? { encryption: props.encryption } : {};
-  return {
-    retentionPolicy: `${days}d`,
-    configuration: {
-      destinationPath: props.destinationPath,
-      ...(props.endpointUrl ? { endpointURL: props.endpointUrl } : {}),
-      ...props.credentials._json,
-      wal: { compression, ...encryption },
-      data: { compression, ...encryption },
-    },
-  };
 }

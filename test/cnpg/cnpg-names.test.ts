@@ -23,8 +23,8 @@ describe('#11.15 CloudNativePG object names', () => {
     cluster.addPooler('PoolerA');
     cluster.addPooler('PoolerB');
     const error = synthError(() => Testing.synth(chart));
-    expect(error).toContain('Pooler "app-db-pooler-rw" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/PoolerA and by test/AppDb/PoolerB');
-    expect(error).toContain('PodDisruptionBudget "app-db-pooler-rw" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/PoolerADisruption and by test/AppDb/PoolerBDisruption');
+    expect(error).toContain('Pooler "app-db-pooler-rw" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/PoolerA/Resource and by test/AppDb/PoolerB/Resource');
+    expect(error).toContain('PodDisruptionBudget "app-db-pooler-rw" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/PoolerA/Disruption and by test/AppDb/PoolerB/Disruption');
     expect(error).toContain('Give one of them another name');
   });
 
@@ -33,7 +33,7 @@ describe('#11.15 CloudNativePG object names', () => {
     const cluster = backedUp(chart, 'AppDb', 'app-db');
     cluster.addScheduledBackup('Daily', nightly);
     cluster.addScheduledBackup('daily', nightly);
-    expect(() => Testing.synth(chart)).toThrow('ScheduledBackup "app-db-daily" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/Daily and by test/AppDb/daily');
+    expect(() => Testing.synth(chart)).toThrow('ScheduledBackup "app-db-daily" (no namespace: the one it is applied to) is emitted twice, by test/AppDb/Daily/Resource and by test/AppDb/daily/Resource');
     const fixed = Testing.chart();
     const other = backedUp(fixed, 'AppDb', 'app-db');
     other.addScheduledBackup('Daily', nightly);
@@ -65,7 +65,7 @@ describe('#11.15 CloudNativePG object names', () => {
     expect(() => new CnpgCluster(chart, 'A', { name: 'a'.repeat(51), storageSize: Size.gibibytes(1) })).toThrow(/^\[test\/A\] name: got "a{51}"; .*at most 50/);
     expect(() => new CnpgCluster(chart, 'B', { name: '1db', storageSize: Size.gibibytes(1) })).toThrow(/^\[test\/B\] name: got "1db"; .*starting with a letter/);
     const cluster = backedUp(chart, 'AppDb', 'app-db');
-    expect(() => cluster.addPooler('P', { name: 'Pooler RW' })).toThrow(/^\[test\/AppDb\] addPooler\(P\)\.name: got "Pooler RW"/);
-    expect(() => cluster.addScheduledBackup('S', { ...nightly, name: 'nightly full' })).toThrow(/^\[test\/AppDb\] addScheduledBackup\(S\)\.name: got "nightly full"/);
+    expect(() => cluster.addPooler('P', { name: 'Pooler RW' })).toThrow(/^\[test\/AppDb\/P\] name: got "Pooler RW"/);
+    expect(() => cluster.addScheduledBackup('S', { ...nightly, name: 'nightly full' })).toThrow(/^\[test\/AppDb\/S\] name: got "nightly full"/);
   });
 });

@@ -1,0 +1,92 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CnpgBackupMethod } from './cluster-choices';
+import { addClusterConnection } from './cluster-connection';
+import { ICnpgCluster } from './cluster-interface';
+import { ImageCatalogReference } from './cnpg-cluster-props';
+import { ICnpgObjectStore } from './object-store';
+import { ConnectionEnvOptions } from '../core/connection-env';
+import { ContainerImage } from '../core/image';
+import { assertServiceName } from '../core/naming';
+
+/** What is known of a cluster managed elsewhere (`CnpgCluster.fromClusterName`). */
+export interface CnpgClusterImportOptions {
+  /**
+   * Its application database.
+   * @default "app"
+   */
+  readonly database?: string;
+  /**
+   * Owner of its application database.
+   * @default "app"
+   */
+  readonly owner?: string;
+  /**
+   * Its operand image (a restore test's throwaway runs the same).
+   * @default - CloudNativePG's default image of this library (ImageCatalog.CNPG_POSTGRES) for a restore test's throwaway
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Its image catalog entry, instead of an image.
+   * @default - none
+   */
+  readonly imageCatalog?: ImageCatalogReference;
+  /**
+   * Its PostgreSQL parameters, at least those a server replaying its WAL needs as high
+   * (`max_connections`, `max_locks_per_transaction`, `max_prepared_transactions`,
+   * `max_wal_senders`, `max_worker_processes`) when they are raised.
+   * @default - none known
+   */
+  readonly parameters?: { [name: string]: string };
+  /**
+   * The ObjectStore it backs up to through the barman-cloud plugin: scheduled backups and
+   * restore tests need it.
+   * @default - it takes no backups known here
+   */
+  readonly backupStore?: ICnpgObjectStore;
+}
+
+/** A cluster managed elsewhere: referenced by name, never rendered. */
+export class ImportedCnpgCluster extends Construct implements ICnpgCluster {
+  public readonly database: string;
+  public readonly owner: string;
+  public readonly image?: ContainerImage;
+  public readonly imageCatalog?: ImageCatalogReference;
+  public readonly parameters: { [name: string]: string };
+  public readonly backupStore?: ICnpgObjectStore;
+
+  constructor(scope: Construct, id: string, public readonly name: string, options: CnpgClusterImportOptions = {}) {
+    super(scope, id);
+    assertServiceName(this, 'name', name, 50);
+    this.database = options.database ?? 'app';
+    this.owner = options.owner ?? 'app';
+    this.image = options.image;
+    this.imageCatalog = options.imageCatalog;
+    this.parameters = { ...options.parameters };
+    this.backupStore = options.backupStore;
+  }
+
+  public get backupMethod(): CnpgBackupMethod | undefined {
+    return this.backupStore ? CnpgBackupMethod.PLUGIN : undefined;
+  }
+
+  public get rwServiceName(): string {
+    return `${this.name}-rw`;
+  }
+
+  public get roServiceName(): string {
+    return `${this.name}-ro`;
+  }
+
+  public get rServiceName(): string {
+    return `${this.name}-r`;
+  }
+
+  public get appSecretName(): string {
+    return `${this.name}-app`;
+  }
+
+  public addConnectionEnv(container: kplus.Container, options?: ConnectionEnvOptions): void {
+    addClusterConnection(this, this, container, options);
+  }
+}
