@@ -11,8 +11,10 @@ import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { ingressPolicy } from '../core/ingress-policy';
-import { assertDnsLabel } from '../core/naming';
+import { assertDnsLabel, assertServiceName } from '../core/naming';
 import { NetworkPeer } from '../core/network-policy';
+import { checkPlusMajor } from '../core/plus-objects';
+import { addPodMonitor } from '../core/pod-monitor';
 import { checkInteger, checkText } from '../core/prop-checks';
 import { SchemaValidation } from '../core/schema-validation';
 import { SecretKeyRef } from '../core/secret-ref';
@@ -71,8 +73,11 @@ export interface PostgresExporterProps {
   readonly sidecarOf?: kplus.Workload;
   /**
    * Name of the exporter's container; also names its volume and, when short enough, its port.
-   * Give each exporter its own when several run in one pod (one per database server).
-   * @default "postgres-exporter"
+   * Give each exporter its own when several run in one pod (one per database server). As its
+   * own Deployment (no `sidecarOf`), it also names the Deployment and the Service Prometheus
+   * scrapes (`<name>:<port>`), so it must then be a DNS-1035 label (starting with a letter).
+   * @default - "postgres-exporter" for the container; the Deployment and Service get names cdk8s
+   * derives from the construct path (with a hash)
    */
   readonly name?: string;
   /**
@@ -148,7 +153,9 @@ export class PostgresExporter extends Construct {
     checkQueries(this, 'queries', this.queries);
     const user = props.runAsUser ?? 65534;
     const name = props.name ?? 'postgres-exporter';
-    assertDnsLabel(this, 'name', name);
+    // Standalone, the name is also the Service's (and the Deployment's): a DNS-1035 label.
+    if (props.sidecarOf) assertDnsLabel(this, 'name', name);
+    else assertServiceName(this, 'name', name);
     const port = props.port ?? DEFAULT_PORT;
     checkInteger(this, 'port', port, 1, 65535);
     // The first exporter keeps the names it always had; others take theirs from `name` (a port
@@ -159,12 +166,17 @@ export class PostgresExporter extends Construct {
     // Read at synth (queries added later count), rendered once per synth for the file and its hash.
     const queriesYaml = oncePerSynth(() => renderQueriesYaml(this.queries));
     config.addData('queries.yaml', Lazy.any({ produce: queriesYaml }) as unknown as string);
-    if (props.sidecarOf) checkFreeInPod(this, props.sidecarOf, name, port);
-    const workload = props.sidecarOf ?? new kplus.Deployment(this, 'Resource', {
+    if (props.sidecarOf) {
+      checkPlusMajor(this, 'sidecarOf', props.sidecarOf);
+      checkFreeInPod(this, props.sidecarOf, name, port);
+    }
+    const deployment = props.sidecarOf ? undefined : new kplus.Deployment(this, 'Resource', {
+      ...(props.name !== undefined ? { metadata: { name } } : {}),
       replicas: 1,
       securityContext: { ensureNonRoot: true, user, group: user },
       automountServiceAccountToken: false,
     });
+    const workload = (deployment ?? props.sidecarOf) as kplus.Workload;
     this.container = workload.addContainer({
       ...sidecarContainerProps({
         name,
@@ -188,22 +200,17 @@ export class PostgresExporter extends Construct {
     annotateConfigHash(workload.podMetadata, () => [queriesYaml()]);
 
     const interval = `${(props.scrapeInterval ?? Duration.seconds(30)).toSeconds()}s`;
-    const relabelings = [{ action: 'replace', targetLabel: 'cluster', replacement: props.clusterName }];
-    if (props.sidecarOf) {
-      this.monitor = new ApiObject(this, 'PodMonitor', {
-        apiVersion: 'monitoring.coreos.com/v1',
-        kind: 'PodMonitor',
-        spec: { selector: { matchLabels: workload.matchLabels }, podMetricsEndpoints: [{ port: portName, interval, relabelings }] },
-      });
+    if (deployment === undefined) {
+      this.monitor = addPodMonitor(this, 'PodMonitor', { matchLabels: workload.matchLabels, port: portName, interval, clusterLabel: props.clusterName });
     } else {
-      const service = (workload as kplus.Deployment).exposeViaService({ ports: [{ port, targetPort: port, name: 'metrics' }] });
+      const service = deployment.exposeViaService({ ...(props.name !== undefined ? { name } : {}), ports: [{ port, targetPort: port, name: 'metrics' }] });
       service.metadata.addLabel('app.kubernetes.io/component', 'postgres-exporter');
       this.monitor = new ApiObject(this, 'ServiceMonitor', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
         spec: {
           selector: { matchLabels: { 'app.kubernetes.io/component': 'postgres-exporter', ...workloadSelector(workload) } },
-          endpoints: [{ port: 'metrics', interval, relabelings }],
+          endpoints: [{ port: 'metrics', interval, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: props.clusterName }] }],
         },
       });
       service.metadata.addLabel(...selectorLabel(workload));

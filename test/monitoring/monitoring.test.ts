@@ -7,8 +7,11 @@ import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
 
 describe('queries.yaml', () => {
-  test('renders the seed query in postgres_exporter\'s format', () => {
-    expect(renderQueriesYaml([ExporterQueries.databaseSize()])).toBe([
+  test('GIVEN the seed query WHEN rendered THEN it is in postgres_exporter\'s queries.yaml format', () => {
+    // WHEN
+    const yaml = renderQueriesYaml([ExporterQueries.databaseSize()]);
+    // THEN
+    expect(yaml).toBe([
       'pg_database_size:',
       '  query: |',
       '    SELECT datname, pg_database_size(datname) AS size_bytes FROM pg_database WHERE NOT datistemplate',
@@ -55,9 +58,12 @@ describe('PostgresExporter', () => {
     return { chart, connection: { host: 'app-db-rw.db.svc', database: 'app', user: 'postgres_exporter', password, sslMode: 'require' } };
   }
 
-  test('Deployment, Service and ServiceMonitor labelling series with the cluster; credentials by reference', () => {
+  test('GIVEN no workload WHEN an exporter is made THEN Deployment, Service and ServiceMonitor label series with the cluster; credentials by reference', () => {
+    // GIVEN
     const { chart, connection } = setup();
+    // WHEN
     new PostgresExporter(chart, 'Exporter', { connection, clusterName: 'app-db' });
+    // THEN
     const manifests = synthValidated(chart);
     expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceMonitor']);
     const pod = manifests.find((m) => m.kind === 'Deployment').spec.template.spec;
@@ -76,12 +82,19 @@ describe('PostgresExporter', () => {
     expect(manifests.find((m) => m.kind === 'ConfigMap').data['queries.yaml']).toContain('pg_connection_count:');
   });
 
-  test('as a sidecar with a PodMonitor; bad input refused', () => {
+  test('GIVEN a database StatefulSet WHEN an exporter is its sidecar THEN a PodMonitor scrapes it, queries can be added, bad ones are refused', () => {
+    // GIVEN
     const { chart, connection } = setup();
     const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432, securityContext: { user: 999 } }] });
+    // WHEN
     const exporter = new PostgresExporter(chart, 'Exporter', { connection: { ...connection, host: undefined }, clusterName: 'app-db', sidecarOf: db });
     exporter.addQuery({ name: 'app_orders_pending', sql: "SELECT count(*) AS n FROM orders WHERE state = 'pending'", columns: [{ name: 'n', usage: ColumnUsage.GAUGE, description: 'Pending orders' }] });
+    // THEN
     const manifests = synthValidated(chart);
+    expect(manifests.find((m) => m.kind === 'PodMonitor').spec).toEqual({
+      selector: { matchLabels: db.matchLabels },
+      podMetricsEndpoints: [{ port: 'metrics', interval: '30s', relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'app-db' }] }],
+    });
     expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'PodMonitor', 'Service', 'StatefulSet']);
     expect(manifests.find((m) => m.kind === 'ConfigMap').data['queries.yaml']).toContain('app_orders_pending:');
     expect(() => exporter.addQuery({ name: 'app_orders_pending', sql: 'SELECT 1 AS n', columns: [{ name: 'n', usage: ColumnUsage.GAUGE, description: 'x' }] }))
@@ -91,12 +104,45 @@ describe('PostgresExporter', () => {
     expect(() => exporter.addQuery({ name: 'labels_only', sql: 'SELECT 1 AS a', columns: [{ name: 'a', usage: ColumnUsage.LABEL, description: 'x' }] }))
       .toThrow('at least one GAUGE or COUNTER column');
   });
+
+  test('GIVEN a name WHEN the exporter runs as its own Deployment THEN the Service and the Deployment are named after it', () => {
+    // GIVEN
+    const { chart, connection } = setup();
+    // WHEN
+    new PostgresExporter(chart, 'Exporter', { connection, clusterName: 'app-db', name: 'app-db-metrics' });
+    // THEN
+    const manifests = synthValidated(chart);
+    expect(manifests.find((m) => m.kind === 'Service').metadata.name).toBe('app-db-metrics');
+    expect(manifests.find((m) => m.kind === 'Deployment').metadata.name).toBe('app-db-metrics');
+    expect(manifests.find((m) => m.kind === 'Deployment').spec.template.spec.containers[0].name).toBe('app-db-metrics');
+  });
+
+  test('GIVEN a name that is no Service name WHEN the exporter runs as its own Deployment THEN it is refused', () => {
+    // GIVEN
+    const { chart, connection } = setup();
+    // WHEN / THEN
+    expect(() => new PostgresExporter(chart, 'Exporter', { connection, clusterName: 'app-db', name: '1-metrics' }))
+      .toThrow('[test/Exporter] name: got "1-metrics"; expected a DNS-1035 label');
+  });
+
+  test('GIVEN a StatefulSet of another cdk8s-plus major WHEN the exporter is its sidecar THEN the error says to use cdk8s-plus-28', () => {
+    // GIVEN
+    const { chart, connection } = setup();
+    class Foreign {}
+    Object.defineProperty(Foreign, Symbol.for('jsii.rtti'), { value: { fqn: 'cdk8s-plus-30.StatefulSet' } });
+    // WHEN / THEN
+    expect(() => new PostgresExporter(chart, 'Exporter', { connection, clusterName: 'app-db', sidecarOf: new Foreign() as unknown as kplus.Workload }))
+      .toThrow('[test/Exporter] sidecarOf: got "cdk8s-plus-30.StatefulSet"; cdk8s-pg-reliability is built on cdk8s-plus-28');
+  });
 });
 
 describe('PostgresAlerts', () => {
-  test('the default catalog: one schema-valid PrometheusRule, a group per family, a runbook per alert', () => {
+  test('GIVEN no families WHEN the catalog is made THEN one schema-valid PrometheusRule has a group per family and a runbook per alert', () => {
+    // GIVEN
     const chart = Testing.chart();
+    // WHEN
     const alerts = new PostgresAlerts(chart, 'Alerts', { labels: { team: 'dba' } });
+    // THEN
     const [rule] = synthValidated(chart);
     expect(rule.kind).toBe('PrometheusRule');
     expect(rule.metadata.labels).toEqual({ team: 'dba' });
@@ -125,7 +171,8 @@ describe('PostgresAlerts', () => {
       .toThrow('Neg.pendingFor');
   });
 
-  test('thresholds are typed and reach the expressions', () => {
+  test('GIVEN typed thresholds WHEN the families are rendered THEN the thresholds reach the expressions', () => {
+    // GIVEN
     const chart = Testing.chart();
     const alerts = new PostgresAlerts(chart, 'Alerts', {
       families: [
@@ -135,7 +182,9 @@ describe('PostgresAlerts', () => {
         AlertFamily.availability({ source: MetricSource.CNPG, clusterLabel: 'cnpg_cluster' }),
       ],
     });
+    // WHEN
     const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
+    // THEN
     const expr = (name: string) => rules.find((r: any) => r.alert === name).expr;
     expect(expr('PostgresReplicationLagHigh')).toBe('pg_replica_lag_seconds > 120');
     expect(expr('PostgresConnectionsHigh')).toMatch(/ > 0.7$/);
@@ -143,18 +192,24 @@ describe('PostgresAlerts', () => {
     expect(expr('PostgresSplitBrain')).toBe('count by (cnpg_cluster) (cnpg_pg_replication_in_recovery == 0) > 1');
   });
 
-  test('invalid input: thresholds out of range, duplicate alert names, empty expressions', () => {
+  test('GIVEN thresholds out of range WHEN families are made THEN each is refused naming the option', () => {
+    // WHEN / THEN
     expect(() => AlertFamily.connections({ warningRatio: 1.5 })).toThrow('[AlertFamily] connections.warningRatio: got 1.5; a ratio above 0 and at most 1, e.g. 0.8');
     expect(() => AlertFamily.connections({ warningRatio: 0.9, criticalRatio: 0.8 })).toThrow('[AlertFamily] connections.warningRatio: got 0.9; must be below criticalRatio (0.8)');
     expect(() => AlertFamily.maintenance({ maxXidAge: 3_000_000_000 })).toThrow('[AlertFamily] maintenance.maxXidAge: got 3000000000; an integer from 1000000 to 2000000000');
     expect(() => AlertFamily.pooling({ maxWaitingClients: 0 })).toThrow('[AlertFamily] pooling.maxWaitingClients: got 0; an integer of at least 1');
     expect(() => AlertFamily.backups({ jobPattern: '(' })).toThrow('[AlertFamily] backups.jobPattern: got "("; a valid regular expression');
     expect(() => AlertFamily.storage({ sizeLimit: Size.gibibytes(0) })).toThrow('[AlertFamily] storage.sizeLimit');
+  });
 
+  test('GIVEN an alert of your own named like one of the catalog, or with no expression WHEN added THEN synth or addAlert refuses it', () => {
+    // GIVEN
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     const alerts = new PostgresAlerts(chart, 'Alerts', { families: [AlertFamily.availability()] });
+    // WHEN
     alerts.addAlert({ name: 'PostgresInstanceDown', expr: 'up == 0', severity: Severity.CRITICAL, summary: 's', description: 'd' });
+    // THEN
     expect(() => app.synth()).toThrow('[c/Alerts] alert names must be unique: "PostgresInstanceDown" appear more than once');
     expect(() => alerts.addAlert({ name: 'Empty', expr: ' ', severity: Severity.INFO, summary: 's', description: 'd' })).toThrow('[c/Alerts] addAlert(Empty).expr: got " "; a PromQL expression');
   });
