@@ -212,13 +212,25 @@ export interface PgBouncerSettings {
    * @default - none
    */
   readonly statsUsers?: string[];
-  /** @default true */
+  /**
+   * Log each client connection that succeeds (`log_connections`).
+   * @default true
+   */
   readonly logConnections?: boolean;
-  /** @default true */
+  /**
+   * Log each client disconnection, with the reason (`log_disconnections`).
+   * @default true
+   */
   readonly logDisconnections?: boolean;
-  /** @default true */
+  /**
+   * Log the errors PgBouncer sends to clients (`log_pooler_errors`).
+   * @default true
+   */
   readonly logPoolerErrors?: boolean;
-  /** @default true */
+  /**
+   * Log aggregate statistics every `stats_period` (`log_stats`).
+   * @default true
+   */
   readonly logStats?: boolean;
   /**
    * How often aggregated statistics are logged and averaged. Whole seconds, at least 1:

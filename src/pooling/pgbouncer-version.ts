@@ -75,10 +75,12 @@ export class PgBouncerVersion {
     return added ? `${added[0]}.${added[1]}` : undefined;
   }
 
+  /** Whether this release is `major.minor` or later. */
   public atLeast(major: number, minor: number): boolean {
     return this.major > major || (this.major === major && this.minor >= minor);
   }
 
+  /** The release as `major.minor`, e.g. `1.18`. */
   public toString(): string {
     return `${this.major}.${this.minor}`;
   }

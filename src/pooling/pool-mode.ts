@@ -59,11 +59,17 @@ export class AuthType {
  * (`server_tls_sslmode`), with libpq's names.
  */
 export class TlsMode {
+  /** Plain TCP only. */
   public static readonly DISABLE = new TlsMode('disable');
+  /** Plain TCP unless TLS is insisted on: a client asking for TLS gets it; toward the server, TLS only when plain is refused. */
   public static readonly ALLOW = new TlsMode('allow');
+  /** TLS when the other side supports it, plain TCP otherwise; no certificate is checked. */
   public static readonly PREFER = new TlsMode('prefer');
+  /** TLS required; no certificate is checked. */
   public static readonly REQUIRE = new TlsMode('require');
+  /** TLS required, with a certificate signed by the configured CA (client side: a valid client certificate). */
   public static readonly VERIFY_CA = new TlsMode('verify-ca');
+  /** As `VERIFY_CA`; toward the server the certificate must also name the host connected to (client side: as `VERIFY_CA`). */
   public static readonly VERIFY_FULL = new TlsMode('verify-full');
 
   private constructor(
