@@ -2,7 +2,9 @@
 export class ColumnUsage {
   /** A label on the other columns' metrics. */
   public static readonly LABEL = new ColumnUsage('LABEL');
+  /** A metric whose value goes up and down (a size, a count of sessions). */
   public static readonly GAUGE = new ColumnUsage('GAUGE');
+  /** A metric that only grows, reset when the server restarts (calls, archived WAL files). */
   public static readonly COUNTER = new ColumnUsage('COUNTER');
   /** Ignored. */
   public static readonly DISCARD = new ColumnUsage('DISCARD');
@@ -17,7 +19,9 @@ export class ColumnUsage {
 export interface QueryColumn {
   /** Column name as the query returns it; metrics are named `<query>_<column>`. */
   readonly name: string;
+  /** How postgres_exporter treats the column: a label, a gauge, a counter, or ignored. */
   readonly usage: ColumnUsage;
+  /** The metric's help text (`# HELP`), or the label's description. */
   readonly description: string;
 }
 
@@ -30,6 +34,7 @@ export interface CustomQuery {
   readonly name: string;
   /** The SQL; it runs on every scrape, so keep it cheap. */
   readonly sql: string;
+  /** The result columns, in the query's order; at least one GAUGE or COUNTER. */
   readonly columns: QueryColumn[];
   /**
    * Run only against the database in the exporter's connection string (`master: true`), not

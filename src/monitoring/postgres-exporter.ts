@@ -30,9 +30,15 @@ export interface ExporterConnection {
    * @default "localhost" (the exporter as a sidecar of the database pod)
    */
   readonly host?: string;
-  /** @default 5432 */
+  /**
+   * Server port.
+   * @default 5432
+   */
   readonly port?: number;
-  /** @default "postgres" */
+  /**
+   * The database the exporter connects to (and runs its server-wide queries in).
+   * @default "postgres"
+   */
   readonly database?: string;
   /** The monitoring user (ideally a member of `pg_monitor`). */
   readonly user: string;
@@ -49,6 +55,7 @@ export interface ExporterConnection {
 
 /** Props of `PostgresExporter`. */
 export interface PostgresExporterProps {
+  /** The database server the exporter connects to, and as whom. */
   readonly connection: ExporterConnection;
   /**
    * Value of the `cluster` label added to every scraped series (the alert catalog groups by it).
@@ -85,9 +92,15 @@ export interface PostgresExporterProps {
    * @default 9187
    */
   readonly port?: number;
-  /** @default ImageCatalog.POSTGRES_EXPORTER */
+  /**
+   * The postgres_exporter image, pinned by tag.
+   * @default ImageCatalog.POSTGRES_EXPORTER
+   */
   readonly image?: ContainerImage;
-  /** @default 65534 */
+  /**
+   * User (and group) id the exporter runs as; it needs no file of its own.
+   * @default 65534
+   */
   readonly runAsUser?: number;
   /**
    * Scrape interval.
@@ -128,6 +141,7 @@ function checkFreeInPod(scope: Construct, pod: kplus.Workload, name: string, por
  * the cluster name.
  */
 export class PostgresExporter extends Construct {
+  /** The exporter's container (in its own Deployment, or in the `sidecarOf` pod). */
   public readonly container: kplus.Container;
   /** The ServiceMonitor or PodMonitor. */
   public readonly monitor: ApiObject;

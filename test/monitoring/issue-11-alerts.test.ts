@@ -19,8 +19,10 @@ function exampleWithAlerts(make: (app: App) => Chart) {
 
 describe('#11.1 alerts select exactly the CronJobs the library created', () => {
   test('#11.1 backed-up-postgres: full, incremental, dump and both restore tests, each by its exact name', () => {
+    // GIVEN / WHEN
     const { cronJobs, expr } = exampleWithAlerts((app) => new BackedUpPostgresChart(app, 'backed-up-postgres'));
     const byPart = (part: string) => cronJobs.filter((n) => n.includes(part));
+    // THEN
     expect(byPart('-full-')).toHaveLength(1);
     expect(byPart('-incremental-')).toHaveLength(1);
     expect(expr('PostgresFullBackupTooOld')).toContain(`kube_cronjob_status_last_successful_time{cronjob=~"^(${byPart('-full-')[0]})$"}`);
@@ -35,7 +37,9 @@ describe('#11.1 alerts select exactly the CronJobs the library created', () => {
   });
 
   test('#11.1 a kind the app does not have gets no rule; a backups family that watches nothing warns', () => {
+    // GIVEN / WHEN
     const { expr } = exampleWithAlerts((app) => new BackupSchedulesChart(app, 'backup-schedules'));
+    // THEN
     expect(expr('PostgresDumpTooOld')).toBeDefined();
     expect(expr('PostgresFullBackupTooOld')).toBeUndefined();
     expect(expr('PostgresRestoreTestJobFailed')).toBeUndefined();
@@ -47,10 +51,12 @@ describe('#11.1 alerts select exactly the CronJobs the library created', () => {
   });
 
   test('#11.1 an explicit pattern overrides the selection (CronJobs made elsewhere)', () => {
+    // GIVEN / WHEN
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', {
       families: [AlertFamily.backups({ fullCronJobPattern: 'legacy-full-[0-9]+', jobPattern: 'legacy-.*' })],
     });
     const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
+    // THEN
     expect(rules.find((r: any) => r.alert === 'PostgresFullBackupTooOld').expr).toContain('{cronjob=~"legacy-full-[0-9]+"}');
     expect(rules.find((r: any) => r.alert === 'PostgresBackupJobFailed').expr).toContain('kube_job_owner{owner_kind="CronJob",job_name=~"legacy-.*"}');
   });
@@ -58,8 +64,10 @@ describe('#11.1 alerts select exactly the CronJobs the library created', () => {
 
 describe('#11.2 PostgresBackupJobFailed resolves after a later success', () => {
   test('#11.2 the rule compares the newest failed Job per CronJob with the CronJob\'s last success', () => {
+    // GIVEN / WHEN
     const { expr } = exampleWithAlerts((app) => new BackedUpPostgresChart(app, 'backed-up-postgres'));
     const failed = expr('PostgresBackupJobFailed')!;
+    // THEN
     expect(failed).not.toMatch(/^kube_job_status_failed/);
     expect(failed).toContain('kube_job_failed{condition="true"}');
     expect(failed).toContain('> on (namespace, cronjob) max by (namespace, cronjob) (kube_cronjob_status_last_successful_time)');
@@ -68,6 +76,7 @@ describe('#11.2 PostgresBackupJobFailed resolves after a later success', () => {
 
 describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
   test('#11.6 a label name with "." or "/" is refused with a clear error', () => {
+    // GIVEN the inputs below WHEN each is checked THEN:
     expect(() => new PostgresAlerts(Testing.chart(), 'Alerts', { labels: { 'app.kubernetes.io/part-of': 'shop' } }))
       .toThrow('[test/Alerts] labels: got "app.kubernetes.io/part-of"; a Prometheus label name');
     expect(() => AlertFamily.availability({ clusterLabel: 'cnpg.io/cluster' })).toThrow('[AlertFamily] availability.clusterLabel: got "cnpg.io/cluster"; a Prometheus label name');
@@ -77,10 +86,12 @@ describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
   });
 
   test('#11.6 RE2 patterns: \\d and \\b reach PromQL escaped, (?i) is accepted, what RE2 lacks is refused', () => {
+    // GIVEN / WHEN
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', {
       families: [AlertFamily.backups({ fullCronJobPattern: '(?i)db-\\d+-full\\b', incrementalCronJobPattern: 'a"b' })],
     });
     const expr = (name: string) => ruleGroupsOf(alerts).flatMap((g: any) => g.rules).find((r: any) => r.alert === name).expr;
+    // THEN
     expect(expr('PostgresFullBackupTooOld')).toContain('{cronjob=~"(?i)db-\\\\d+-full\\\\b"}');
     expect(expr('PostgresIncrementalBackupTooOld')).toContain('{cronjob=~"a\\"b"}');
     expect(() => AlertFamily.backups({ fullCronJobPattern: 'full(?=-)' })).toThrow('[AlertFamily] backups.fullCronJobPattern: got "full(?=-)"; RE2 syntax');
@@ -89,8 +100,10 @@ describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
   });
 
   test('#11.6 a custom alert\'s PromQL is checked: bad escapes, bad regexes, unbalanced brackets', () => {
+    // GIVEN / WHEN
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: [] });
     const add = (expr: string) => alerts.addAlert({ name: 'Mine', expr, severity: Severity.INFO, summary: 's', description: 'd' });
+    // THEN
     expect(() => add('up{job=~"db-\\d+"} == 0')).toThrow('[test/Alerts] addAlert(Mine).expr: got "up{job=~\\"db-\\\\d+\\"} == 0"; PromQL: "\\d" at 12 is no escape');
     expect(() => add('up{job=~"(?<=a)b"} == 0')).toThrow('RE2 syntax');
     expect(() => add('sum(rate(x[5m]) > 1')).toThrow('PromQL: "(" is not closed');
@@ -100,9 +113,11 @@ describe('#11.6 label names, regexes and PromQL are checked at synth', () => {
 
 describe('#11.1 runbooks of the job alerts', () => {
   test.each([[MetricSource.POSTGRES_EXPORTER], [MetricSource.CNPG]])('#11.1 every job alert links to an existing runbook (%s)', (source) => {
+    // GIVEN / WHEN
     const patterns = { fullCronJobPattern: 'a', differentialCronJobPattern: 'b', incrementalCronJobPattern: 'c', dumpCronJobPattern: 'd', source };
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts', { families: [AlertFamily.backups(patterns), AlertFamily.restoreTests({ cronJobPattern: 'e' })] });
     const rules = ruleGroupsOf(alerts).flatMap((g: any) => g.rules);
+    // THEN
     expect(rules.length).toBeGreaterThan(5);
     for (const rule of rules) {
       const [, file] = /\/runbooks\/(\w+\.md)$/.exec(rule.annotations.runbook_url)!;

@@ -16,8 +16,10 @@ function exporter(props: Partial<PostgresExporterProps> = {}, connection: Record
 }
 
 describe('#11.3 statement text is not exported by default', () => {
-  test('#11.3 pg_statements_top selects queryid, never the query text, unless exportQueryText is set', () => {
+  test('#11.3 GIVEN the top-statements query WHEN rendered THEN it selects queryid, never the query text, unless exportQueryText is set', () => {
+    // GIVEN / WHEN
     const yaml = renderQueriesYaml([ExporterQueries.topStatements()]);
+    // THEN
     expect(yaml).not.toMatch(/- query:/);
     expect(yaml).not.toContain('left(query');
     expect(exporter().queries).not.toContain('left(query');
@@ -26,7 +28,8 @@ describe('#11.3 statement text is not exported by default', () => {
 });
 
 describe('#11.4 per-database queries run where the tables are', () => {
-  test('#11.4 the exporter discovers databases; the dead-tuple query runs in each, labelled by datname', () => {
+  test('#11.4 GIVEN the database choices WHEN an exporter is made THEN it discovers databases; the dead-tuple query runs in each, labelled by datname', () => {
+    // GIVEN / WHEN: exporter() makes and synthesizes one; THEN
     expect(exporter().container.args).toContain('--auto-discover-databases');
     expect(exporter({ databases: ExporterDatabases.only(['app', 'billing']) }).container.args).toEqual(expect.arrayContaining(['--auto-discover-databases', '--include-databases=app,billing']));
     expect(exporter({ databases: ExporterDatabases.CONNECTION_ONLY }).container.args).not.toContain('--auto-discover-databases');
@@ -40,7 +43,8 @@ describe('#11.4 per-database queries run where the tables are', () => {
 });
 
 describe('#11.5 the DSN is built from validated, escaped parts', () => {
-  test('#11.5 a host carrying URI syntax is refused; IPv6 is bracketed; sslmode is one lib/pq accepts', () => {
+  test('#11.5 GIVEN hosts and sslmodes WHEN an exporter is made THEN URI syntax is refused, IPv6 is bracketed, sslmode is one lib/pq accepts', () => {
+    // GIVEN / WHEN: exporter() makes and synthesizes one; THEN
     expect(() => exporter({}, { host: 'db?sslmode=disable#' })).toThrow('[test/Exporter] connection.host: got "db?sslmode=disable#"; a DNS name');
     expect(() => exporter({}, { host: 'user:pw@db' })).toThrow('connection.host');
     expect(() => exporter({}, { host: '[::1]' })).toThrow('connection.host');
@@ -53,8 +57,10 @@ describe('#11.5 the DSN is built from validated, escaped parts', () => {
 });
 
 describe('#11.7 the exporter container has a liveness probe', () => {
-  test.each([['its own Deployment', false], ['a sidecar', true]])('#11.7 liveness and readiness probes as %s', (_name, sidecar) => {
+  test.each([['its own Deployment', false], ['a sidecar', true]])('#11.7 GIVEN an exporter as %s WHEN synthesized THEN it has liveness and readiness probes', (_name, sidecar) => {
+    // GIVEN / WHEN
     const { container } = exporter({ sidecar } as any);
+    // THEN
     expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 }, periodSeconds: 30 });
     expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/', port: 9187 } });
   });
@@ -69,8 +75,10 @@ describe('#11.18 the exporter port is reachable only from the monitoring namespa
     return { manifests, policies: manifests.filter((m) => m.kind === 'NetworkPolicy') };
   };
 
-  test('#11.18 by default, port 9187 of the exporter pods admits the monitoring namespace only', () => {
+  test('#11.18 GIVEN default props WHEN an exporter is made THEN port 9187 of its pods admits the monitoring namespace only', () => {
+    // GIVEN / WHEN
     const { manifests, policies: [policy] } = policies({});
+    // THEN
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: manifests.find((m) => m.kind === 'Deployment').spec.selector.matchLabels },
       policyTypes: ['Ingress'],
@@ -78,7 +86,8 @@ describe('#11.18 the exporter port is reachable only from the monitoring namespa
     });
   });
 
-  test('#11.18 scrapers name other peers; networkPolicy: false opts out', () => {
+  test('#11.18 GIVEN scrapers or networkPolicy: false WHEN an exporter is made THEN the policy admits those peers, or there is none', () => {
+    // GIVEN / WHEN: policies() makes and synthesizes one; THEN
     expect(policies({ scrapers: [NetworkPeer.podsInNamespace('observability', { app: 'prometheus' })] }).policies[0].spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'prometheus' } } },
     ]);
@@ -87,13 +96,16 @@ describe('#11.18 the exporter port is reachable only from the monitoring namespa
 });
 
 describe('#11.12 two exporter sidecars in one pod', () => {
-  test('#11.12 each gets its own container, volume, port and PodMonitor; a repeated name or port is refused clearly', () => {
+  test('#11.12 GIVEN one pod WHEN two exporters are its sidecars THEN each gets its own container, volume, port and PodMonitor; a repeated name or port is refused', () => {
+    // GIVEN
     const chart = Testing.chart();
     const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'exporter-credentials'), 'password');
     const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ name: 'postgres', image: 'docker.io/library/postgres:15.18-bookworm', portNumber: 5432 }] });
     const connection = { user: 'monitor', password };
+    // WHEN
     new PostgresExporter(chart, 'Primary', { clusterName: 'app-db', sidecarOf: db, connection });
     new PostgresExporter(chart, 'Billing', { clusterName: 'billing-db', sidecarOf: db, name: 'billing-exporter', port: 9188, connection: { ...connection, database: 'billing' } });
+    // THEN
     const manifests = synthValidated(chart);
     const pod = manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec;
     const exporters = pod.containers.slice(1).map((c: any) => [c.name, c.ports[0].name, c.ports[0].containerPort, c.volumeMounts[0].name]);

@@ -20,6 +20,7 @@ function exported(name: string, lists: ReadonlyArray<readonly string[]>): boolea
 
 describe('#12 every metric the catalog selects is one its family\'s sources export', () => {
   test('#12 each source\'s list is non-empty, sorted and without repeats', () => {
+    // GIVEN each source's list WHEN read THEN
     for (const [source, names] of Object.entries(METRICS)) {
       expect([source, names.length > 0]).toEqual([source, true]);
       expect([source, [...names]]).toEqual([source, [...new Set(names)].sort()]);
@@ -27,6 +28,7 @@ describe('#12 every metric the catalog selects is one its family\'s sources expo
   });
 
   test('#12 every family declares its sources, and every metric name of every rule is in one of their lists', () => {
+    // GIVEN / WHEN
     const unknown: string[] = [];
     const rules = catalog();
     for (const { family, rule } of rules) {
@@ -37,11 +39,13 @@ describe('#12 every metric the catalog selects is one its family\'s sources expo
         if (!exported(name, lists)) unknown.push(`${family.name}/${rule.name}: ${name} (sources: ${family._sources.join(', ')})`);
       }
     }
+    // THEN
     expect(unknown).toEqual([]);
     expect(rules.length).toBeGreaterThan(30);
   });
 
   test('#12 metric names are read from the parse tree: selectors and __name__ matchers, not strings or labels', () => {
+    // GIVEN the inputs below WHEN each is checked THEN:
     expect(metricNamesIn('sum by (le) (rate(h_bucket{job="x_total"}[5m])) / on (a) {__name__="y"} > bool count(z offset 5m)'))
       .toEqual(['h_bucket', 'y', 'z']);
   });

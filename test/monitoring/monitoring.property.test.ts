@@ -8,12 +8,14 @@ import { synthesizesOrExplains } from '../helpers/property';
 
 describe('monitoring constructs over arbitrary props (property-based)', () => {
   test('alert families: a schema-valid PrometheusRule or a clear error (thresholds, label names, RE2 patterns, CronJobs, custom alerts)', () => {
+    // GIVEN the inputs below WHEN each is checked THEN:
     synthesizesOrExplains(ALERT_PROPS, (chart, p) => {
       buildAlerts(chart, p);
     }, { seed: 3 });
   });
 
   test('PostgresExporter custom queries: valid YAML or a clear error', () => {
+    // GIVEN the inputs below WHEN each is checked THEN:
     synthesizesOrExplains(fc.record({
       name: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z_][a-z0-9_]{0,15}$/), weight: 6 }, { arbitrary: awkwardStrings({ maxLength: 8 }), weight: 1 }),
       sql: fc.oneof({ arbitrary: awkwardStrings({ minLength: 1, maxLength: 40 }).map((s) => `SELECT 1 AS n -- ${s}`), weight: 6 }, { arbitrary: fc.constant(''), weight: 1 }),

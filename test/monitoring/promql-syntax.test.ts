@@ -52,12 +52,15 @@ const ERROR_CLASSES: Array<[string, string, string | RegExp]> = [
 
 describe('#12 PromQL checked with Prometheus\' grammar (lezer-promql) and its type rules', () => {
   test.each(ERROR_CLASSES)('#12 %s: %s', (_what, expr, message) => {
+    // GIVEN / WHEN
     const problems = promqlProblems(expr);
+    // THEN
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join('\n')).toEqual(typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message));
   });
 
   test('#12 valid expressions of every kind pass', () => {
+    // GIVEN each expression below WHEN checked THEN it has no problem
     for (const expr of [
       'up == 0', 'sum by (a) (rate(x_total[5m])) / on (a) group_left (b) max by (a, b) (y)', 'topk(3, x)', 'quantile(0.9, x)',
       'count_values("v", x)', 'x > bool 1', '1 < bool 2', 'x offset -5m', 'rate(x[5m] offset 1h)', 'x @ start()', 'max_over_time(rate(x[1m])[1h:5m])',
@@ -68,6 +71,7 @@ describe('#12 PromQL checked with Prometheus\' grammar (lezer-promql) and its ty
   });
 
   test('#12 every error node becomes a message with its position and the text around it', () => {
+    // GIVEN the inputs below WHEN each is checked THEN:
     expect(promqlProblems('sum(rate(x[5m]) by (a)) +\n  (b ==)')).toEqual([
       'PromQL 1:17: unexpected "by" (near "sum(rate(x[5m]) by (a)) + (b ==)")',
       'PromQL 1:20: unexpected "(" (near "sum(rate(x[5m]) by (a)) + (b ==)")',
@@ -79,6 +83,7 @@ describe('#12 PromQL checked with Prometheus\' grammar (lezer-promql) and its ty
   });
 
   test('#12 the grammar is loaded on first use, not when the library is imported', () => {
+    // GIVEN / WHEN
     let loaded = false;
     jest.isolateModules(() => {
       jest.doMock('@prometheus-io/lezer-promql', () => {
@@ -87,9 +92,12 @@ describe('#12 PromQL checked with Prometheus\' grammar (lezer-promql) and its ty
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../src');
+      // THEN
       expect(loaded).toBe(false);
+      // WHEN
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../src/monitoring/alerts/promql-syntax').promqlProblems('up');
+      // THEN
       expect(loaded).toBe(true);
     });
   });
@@ -100,27 +108,34 @@ describe('#12 every PrometheusRule the library emits is checked at synth', () =>
 
   test('#12 the whole catalog, with either source, parses and type-checks', () => {
     for (const source of [MetricSource.POSTGRES_EXPORTER, MetricSource.CNPG]) {
+      // GIVEN
       const chart = Testing.chart();
       new PostgresAlerts(chart, 'Alerts', { families: [...AlertFamily.all(source), AlertFamily.storage({ sizeLimit: Size.gibibytes(80) })] });
+      // WHEN
       const rules = Testing.synth(chart)[0].spec.groups.flatMap((g: any) => g.rules);
+      // THEN
       expect(rules.length).toBeGreaterThan(15);
       for (const rule of rules) expect([rule.alert, promqlProblems(rule.expr)]).toEqual([rule.alert, []]);
     }
   });
 
   test('#12 addAlert with a type error is refused when added, naming the alert, the field and the problem', () => {
+    // GIVEN / WHEN
     const alerts = new PostgresAlerts(Testing.chart(), 'Alerts');
+    // THEN
     expect(() => alerts.addAlert({ ...ALERT, expr: 'rate(pg_up) > 0' }))
       .toThrow('[test/Alerts] addAlert(MyAlert).expr: got "rate(pg_up) > 0"; PromQL 1:6: expected type range vector in call to function "rate"');
     expect(() => AlertFamily.custom('mine', [{ ...ALERT, expr: 'sum(x) > 1 > 2 +' }])).toThrow('AlertFamily.custom(mine).rules[0]] MyAlert.expr: got "sum(x) > 1 > 2 +"; PromQL 1:17: unexpected end');
   });
 
   test('#12 an expression patched in through the escape hatch fails synth, naming the object, the field, the alert and the problem', () => {
+    // GIVEN / WHEN
     const chart = Testing.chart();
     const alerts = new PostgresAlerts(chart, 'Alerts', { families: [AlertFamily.availability()] });
     alerts.addAlert({ ...ALERT, expr: 'pg_up == 0' });
     ApiObject.of(alerts.resource).addJsonPatch(JsonPatch.replace('/spec/groups/1/rules/0/expr', 'RATE(pg_up[5m]) > 0'));
     ApiObject.of(alerts.resource).addJsonPatch(JsonPatch.add('/spec/groups/1/rules/0/labels/team.name', 'db'));
+    // THEN
     expect(() => Testing.synth(chart)).toThrow(/PrometheusRule "[^"]+" spec\.groups\[1\]\.rules\[0\]\.expr \(alert "MyAlert"\): PromQL 1:1: unknown function "RATE"/);
     expect(() => Testing.synth(chart)).toThrow(/spec\.groups\[1\]\.rules\[0\]\.labels \(alert "MyAlert"\): "team\.name" is not a Prometheus label name/);
   });

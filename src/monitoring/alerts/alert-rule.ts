@@ -6,6 +6,7 @@ export class Severity {
   public static readonly CRITICAL = new Severity('critical');
   /** Someone should look today. */
   public static readonly WARNING = new Severity('warning');
+  /** Worth knowing; nobody needs to act. */
   public static readonly INFO = new Severity('info');
 
   private constructor(
