@@ -30,24 +30,30 @@ function rendersOneLineOrRefuses(render: (value: string) => string, linesWithout
 }
 
 describe('renderers never emit a broken file (property-based)', () => {
-  test('postgresql.conf', () => {
-    // header, the line, and the final newline's empty remainder
+  test('GIVEN any text as a postgresql.conf value WHEN rendered THEN it is one line or a RenderError', () => {
+    // GIVEN any text, WHEN rendered as one setting,
+    // THEN the file has the header, the line, and the final newline's empty remainder, or the value is refused
     rendersOneLineOrRefuses((value) => renderPostgresConf('postgresql.conf', [{ key: 'app.x', value }]), 2);
   });
 
-  test('pgbouncer.ini', () => {
-    // header, blank, [pgbouncer], the line, final newline
+  test('GIVEN any text as a pgbouncer.ini value WHEN rendered THEN it is one line or a RenderError', () => {
+    // GIVEN any text, WHEN rendered as one [pgbouncer] setting,
+    // THEN the file has the header, blank, [pgbouncer], the line, final newline, or the value is refused
     rendersOneLineOrRefuses((value) => renderPgBouncerIni('pgbouncer.ini', [{ name: 'pgbouncer', entries: [{ key: 'auth_query', value }] }]), 4);
   });
 
-  test('pgbouncer [databases] connection strings', () => {
+  test('GIVEN any text as a dbname WHEN rendered in a pgbouncer [databases] connection string THEN it is one line or a RenderError', () => {
+    // GIVEN any text, WHEN quoted into a connection string and rendered under [databases],
+    // THEN the file has the header, blank, [databases], the line, final newline, or the value is refused
     rendersOneLineOrRefuses(
       (value) => renderPgBouncerIni('pgbouncer.ini', [{ name: 'databases', entries: [{ key: 'app', value: pgbouncerConnectionString('pgbouncer.ini', 'app', { dbname: value }) }] }]),
       4,
     );
   });
 
-  test('pgbackrest.conf', () => {
+  test('GIVEN any text as a pgbackrest.conf value WHEN rendered THEN it is one line or a RenderError', () => {
+    // GIVEN any text, WHEN rendered as one [global] option,
+    // THEN the file has the header, blank, [global], the line, final newline, or the value is refused
     rendersOneLineOrRefuses((value) => renderPgBackRestIni('pgbackrest.conf', [{ name: 'global', entries: [{ key: 'repo1-path', value }] }]), 4);
   });
 });
