@@ -13,7 +13,7 @@ function setup() {
 const SETTINGS = { poolMode: PoolMode.TRANSACTION, databases: [{ name: 'app', host: 'app-db-rw.db.svc' }], statsUsers: ['monitor'] };
 
 describe('PgBouncerDeployment', () => {
-  test('Deployment spread over nodes, Service, PodDisruptionBudget, exporter and PodMonitor', () => {
+  test('GIVEN an exporter WHEN a PgBouncerDeployment is synthesized THEN a Deployment spread over nodes, Service, PodDisruptionBudget, exporter and PodMonitor', () => {
     const { chart, userlist, statsPassword } = setup();
     new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
     const manifests = synthValidated(chart);
@@ -43,7 +43,7 @@ describe('PgBouncerDeployment', () => {
     expect(manifests.find((m) => m.kind === 'PodMonitor').spec).toEqual({ selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }] });
   });
 
-  test('required anti-affinity and bad props', () => {
+  test('GIVEN requireSeparateNodes or bad props WHEN constructed THEN required anti-affinity, or the prop\'s error', () => {
     const { chart, userlist, statsPassword } = setup();
     new PgBouncerDeployment(chart, 'Strict', { authFile: userlist, settings: SETTINGS, replicas: 3, requireSeparateNodes: true });
     const pod = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec;
@@ -53,7 +53,7 @@ describe('PgBouncerDeployment', () => {
       .toThrow('[test/B] exporter.user: got "nobody"; the exporter reads SHOW STATS/POOLS on the admin console: list the user in settings.statsUsers');
   });
 
-  test('#11.18 a NetworkPolicy admits the pooler port from its clients and the exporter port from monitoring only', () => {
+  test('#11.18 GIVEN clients and an exporter WHEN synthesized THEN a NetworkPolicy admits the pooler port from the clients and the exporter port from monitoring only', () => {
     const { chart, userlist, statsPassword } = setup();
     new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
     new PgBouncerDeployment(chart, 'Web', { authFile: userlist, settings: SETTINGS, clients: [NetworkPeer.pods({ app: 'web' })] });
@@ -99,10 +99,30 @@ describe('PgBouncerDeployment', () => {
     expect(() => new PgBouncerDeployment(chart, 'C', { name: 'p'.repeat(64), authFile: userlist, settings: SETTINGS })).toThrow('[test/C] name: got "' + 'p'.repeat(64) + '"; expected a DNS-1035 label');
   });
 
-  test('#11.7 pgbouncer_exporter has a liveness probe', () => {
+  test('#11.7 GIVEN an exporter WHEN synthesized THEN pgbouncer_exporter has a liveness probe', () => {
     const { chart, userlist, statsPassword } = setup();
     new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
     const exporter = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'exporter');
     expect(exporter.livenessProbe).toMatchObject({ tcpSocket: { port: 9127 }, periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 10 });
+  });
+});
+
+describe('PgBouncerDeployment whole output', () => {
+  test('GIVEN no name and no exporter WHEN synthesized THEN the output matches the reviewed snapshot', () => {
+    // GIVEN
+    const { chart, userlist } = setup();
+    // WHEN
+    new PgBouncerDeployment(chart, 'Pooler', { authFile: userlist, settings: SETTINGS });
+    // THEN
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+
+  test('GIVEN a name and an exporter WHEN synthesized THEN the output matches the reviewed snapshot', () => {
+    // GIVEN
+    const { chart, userlist, statsPassword } = setup();
+    // WHEN
+    new PgBouncerDeployment(chart, 'Pooler', { name: 'app-pooler', authFile: userlist, settings: SETTINGS, exporter: { user: 'monitor', password: statsPassword } });
+    // THEN
+    expect(Testing.synth(chart)).toMatchSnapshot();
   });
 });

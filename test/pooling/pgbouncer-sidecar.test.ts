@@ -1,4 +1,4 @@
-import { Cron, Duration } from 'cdk8s';
+import { Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { SEED_SETTINGS, webApp } from './fixtures';
 import { ContainerImage, PgBouncerDeployment, PgBouncerSidecar, SecretKeyRef } from '../../src';
@@ -7,7 +7,7 @@ import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
 
 describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
-  test('adds a probed, restricted PgBouncer container with its config and auth file', () => {
+  test('GIVEN the seed\'s web Deployment WHEN a sidecar is attached THEN it adds a probed, restricted PgBouncer container with its config and auth file', () => {
     // GIVEN the seed's web Deployment
     const { chart, web, userlist, password } = webApp();
     // WHEN a sidecar is attached and the app is wired to it
@@ -41,24 +41,7 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
     expectRestricted(pod, ['pgbouncer']);
   });
 
-  test('the connection env points at localhost:6432 and expands the password from the Secret', () => {
-    const { chart, web, userlist, password } = webApp();
-    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
-    pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password });
-    const app = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'app');
-    // PGPASSWORD must come before DATABASE_URL: the kubelet only expands variables defined earlier.
-    expect(app.env).toEqual([
-      { name: 'PGHOST', value: 'localhost' },
-      { name: 'PGPORT', value: '6432' },
-      { name: 'PGDATABASE', value: 'myapp' },
-      { name: 'PGUSER', value: 'myapp' },
-      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'app-db-app', key: 'password' } } },
-      { name: 'DATABASE_URL', value: 'postgresql://myapp:$(PGPASSWORD)@localhost:6432/myapp' },
-    ]);
-    expect(() => pooler.addConnectionEnv(web.containers[0], { database: 'other', user: 'x', password })).toThrow('[test/Pooler] addConnectionEnv.database: got "other"; not in this pooler\'s [databases]; known: myapp');
-  });
-
-  test('a database added after construction is rendered and changes the config hash', () => {
+  test('GIVEN a sidecar WHEN a database is added after construction THEN it is rendered and changes the config hash', () => {
     const { chart, web, userlist } = webApp();
     const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
     const before = synthValidated(chart).find((m) => m.kind === 'Deployment').spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
@@ -69,7 +52,7 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
     expect(() => pooler.addDatabase({ name: 'reports', host: 'x' })).toThrow('[test/Pooler] settings.databases: got "reports"; each database name may appear once');
   });
 
-  test('uses group-readable secret files when the pod has an fsGroup, and a user image and version', () => {
+  test('GIVEN a pod with an fsGroup and a newer image WHEN a sidecar is attached THEN secret files are group-readable and the image\'s settings are accepted', () => {
     const { chart, userlist } = webApp();
     const web = new kplus.StatefulSet(chart, 'Worker', {
       securityContext: { fsGroup: 2000, user: 1000 },
@@ -87,7 +70,7 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
     expect(manifests.find((m) => m.kind === 'ConfigMap').data['pgbouncer.ini']).toContain('max_prepared_statements = 200\n');
   });
 
-  test('bad construct props are refused', () => {
+  test('GIVEN bad construct props WHEN constructed THEN each is refused', () => {
     const { chart, web, userlist } = webApp();
     expect(() => new PgBouncerSidecar(chart, 'A', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 0 })).toThrow('[test/A] port: got 0; expected an integer from 1 to 65535');
     expect(() => new PgBouncerSidecar(chart, 'B', { workload: web, authFile: userlist, settings: SEED_SETTINGS, image: ContainerImage.of('registry.example/pgbouncer', 'stable') }))
@@ -98,7 +81,7 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
 });
 
 describe('#11.12 several PgBouncers in one pod', () => {
-  test('#11.12 two PgBouncerSidecars on one pod get unique container, volume and port names', () => {
+  test('#11.12 GIVEN one pod WHEN three PgBouncerSidecars are attached THEN they get unique container, volume and port names', () => {
     const { chart, web, userlist } = webApp();
     new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
     new PgBouncerSidecar(chart, 'Reports', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 6433 });
@@ -117,7 +100,7 @@ describe('#11.12 several PgBouncers in one pod', () => {
     expect(pod.volumes.map((v: any) => v.name).sort()).toEqual(['audit-config', 'pgbouncer-config', 'pgbouncer-reports-config', 'secret-pgbouncer-userlist-userlist-txt']);
   });
 
-  test('#11.12 names and ports that would collide in the pod are refused at construction', () => {
+  test('#11.12 GIVEN a pod with a PgBouncer WHEN another would collide in name or port THEN it is refused at construction', () => {
     const { chart, web, userlist } = webApp();
     new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
     expect(() => new PgBouncerSidecar(chart, 'Same', { workload: web, authFile: userlist, settings: SEED_SETTINGS }))
@@ -136,7 +119,7 @@ describe('#11.12 several PgBouncers in one pod', () => {
 describe('#11.11 PgBouncer as a native sidecar', () => {
   const jobSpec = (m: any) => (m.kind === 'CronJob' ? m.spec.jobTemplate.spec.template.spec : m.spec.template.spec);
 
-  test('#11.11 on a Job PgBouncer is an init container with restartPolicy Always, probed before the app starts', () => {
+  test('#11.11 GIVEN a Job WHEN a sidecar is attached THEN PgBouncer is an init container with restartPolicy Always, probed before the app starts', () => {
     // GIVEN a Job with an init step that must run before PgBouncer, and a main container that exits
     const { chart, userlist, password } = webApp();
     const job = new kplus.Job(chart, 'Batch', {
@@ -173,7 +156,7 @@ describe('#11.11 PgBouncer as a native sidecar', () => {
     expectRestricted(pod, ['pgbouncer']);
   });
 
-  test('#11.11 a CronJob gets the native sidecar too, and an explicit drainDelay is kept', () => {
+  test('#11.11 GIVEN a CronJob and a drainDelay WHEN a sidecar is attached THEN it is native and keeps the delay', () => {
     const { chart, userlist } = webApp();
     const cron = new kplus.CronJob(chart, 'Nightly', {
       schedule: Cron.daily(),
@@ -185,7 +168,7 @@ describe('#11.11 PgBouncer as a native sidecar', () => {
     expect(pod.initContainers[0].lifecycle.preStop.exec.command[2]).toBe('sleep 2; kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done');
   });
 
-  test('#11.11 a Job refuses an ordinary sidecar container; a Deployment may opt in to the native one', () => {
+  test('#11.11 GIVEN nativeSidecar false on a Job (true on a Deployment) WHEN attached THEN the Job refuses it and the Deployment gets a native sidecar', () => {
     const { chart, web, userlist } = webApp();
     const job = new kplus.Job(chart, 'Batch', { containers: [{ image: 'registry.example/batch:1.0.0', securityContext: { user: 1000 } }] });
     expect(() => new PgBouncerSidecar(chart, 'Pooler', { workload: job, authFile: userlist, settings: SEED_SETTINGS, nativeSidecar: false }))
@@ -226,5 +209,30 @@ describe('cdk8s-plus objects of another major', () => {
       .toThrow('[test/Pooler] addConnectionEnv.password.secret: got "cdk8s-plus-30.Secret"; cdk8s-pg-reliability is built on cdk8s-plus-28');
     expect(() => new PgBouncerDeployment(chart, 'Shared', { authFile: SecretKeyRef.of(secret, 'userlist.txt'), settings: SEED_SETTINGS }))
       .toThrow('[test/Shared] authFile.secret: got "cdk8s-plus-30.Secret"; cdk8s-pg-reliability is built on cdk8s-plus-28');
+  });
+});
+
+describe('PgBouncerSidecar whole output', () => {
+  test('GIVEN the seed web Deployment WHEN a sidecar is attached and the app wired THEN the output matches the reviewed snapshot', () => {
+    // GIVEN
+    const { chart, web, userlist, password } = webApp();
+    // WHEN
+    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
+    pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password });
+    // THEN
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+
+  test('GIVEN a batch Job WHEN a sidecar is attached and the job wired THEN the output matches the reviewed snapshot', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const userlist = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Userlist', 'pgbouncer-userlist'), 'userlist.txt');
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'AppDb', 'app-db-app'), 'password');
+    const job = new kplus.Job(chart, 'Batch', { containers: [{ name: 'batch', image: 'registry.example/batch:1.0.0', securityContext: { user: 1000 } }] });
+    // WHEN
+    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: job, authFile: userlist, settings: SEED_SETTINGS });
+    pooler.addConnectionEnv(job.containers[0], { database: 'myapp', user: 'myapp', password });
+    // THEN
+    expect(Testing.synth(chart)).toMatchSnapshot();
   });
 });

@@ -3,7 +3,7 @@ import { buildPooler, pgbouncerSettings, withHbaFile } from './pgbouncer-arbitra
 import { synthesizesOrExplains } from '../helpers/property';
 
 describe('PgBouncerSidecar over arbitrary settings (property-based)', () => {
-  test('either synthesizes schema-valid YAML or throws a clear error naming construct and prop', () => {
+  test('GIVEN arbitrary settings WHEN synthesized THEN it yields schema-valid YAML or throws a clear error naming construct and prop', () => {
     synthesizesOrExplains(fc.tuple(pgbouncerSettings, withHbaFile), (chart, [s, hba]) => buildPooler(chart, s, hba), {
       seed: 7,
       numRuns: 300,
