@@ -12,6 +12,7 @@ export class MonitoredPostgresChart extends Chart {
     super(scope, id, props);
     const password = SecretKeyRef.of(kplus.Secret.fromSecretName(this, 'ExporterCredentials', 'postgres-exporter-credentials'), 'password');
     new PostgresExporter(this, 'Exporter', {
+      name: 'app-db-exporter', // the Deployment and the Service Prometheus scrapes (app-db-exporter:9187)
       clusterName: 'app-db',
       connection: { host: 'postgresql-primary.database.svc', database: 'myapp_production', user: 'postgres_exporter', password, sslMode: 'require' },
     });
