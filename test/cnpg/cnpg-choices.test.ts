@@ -1,6 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import {
-  CnpgBackupMethod, CnpgCluster, CnpgObjectStore, CnpgPooler, CnpgRestoreTest, CnpgScheduledBackup, ObjectStoreCredentials, PoolMode, PrimaryUpdateMethod, RestoreCheck, Schedule,
+  CnpgBackupMethod, CnpgCluster, CnpgObjectStore, CnpgPooler, CnpgRestoreTest, CnpgScheduledBackup, ObjectStoreCredentials, PoolMode,
+  PrimaryUpdateMethod, RestoreCheck, Schedule,
 } from '../../src';
 import { synthValidated } from '../helpers/synth';
 
