@@ -33,6 +33,8 @@ export class BackedUpPostgresChart extends Chart {
     const data = kplus.Volume.fromPersistentVolumeClaim(this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', 'pgdata-app-db-0'));
     const db = new kplus.StatefulSet(this, 'AppDb', {
       metadata: { name: 'app-db' },
+      // A headless Service named like the StatefulSet: its first pod is app-db-0.app-db.
+      service: new kplus.Service(this, 'AppDbService', { metadata: { name: 'app-db' }, clusterIP: 'None', ports: [{ port: 5432 }] }),
       securityContext: { user: 999, group: 999, fsGroup: 999 },
       containers: [{
         name: 'postgres',
@@ -42,21 +44,23 @@ export class BackedUpPostgresChart extends Chart {
         volumeMounts: [{ path: '/home/postgres/pgdata', volume: data }],
       }],
     });
+    // The sidecar wires the database container itself: pgBackRest's config and secrets for
+    // archive_command, and the shared socket directory.
     const server = new PgBackRestServerSidecar(this, 'BackupServer', {
       workload: db,
+      databaseContainer: db.containers[0],
       settings,
       dataDirectory: '/home/postgres/pgdata/pgroot/data',
       dataVolume: data,
       dataVolumeMountPath: '/home/postgres/pgdata',
       tls: tls('pgbackrest-server-tls'),
     });
-    server.configureDatabaseContainer(db.containers[0]);
 
     const failureWebhook = secret('ops-slack-webhook', 'url');
+    // Paths, ports and the host (app-db-0.app-db) come from the server.
     new PgBackRestBackups(this, 'Backups', {
       settings,
-      databaseHost: 'app-db-0.app-db',
-      dataDirectory: '/home/postgres/pgdata/pgroot/data',
+      server,
       tls: tls('pgbackrest-client-tls'),
       timeZone: 'Europe/Berlin',
       failureWebhook,

@@ -10,7 +10,7 @@ export { WalArchiving } from './wal-archiving';
 export type { WalArchivingOptions } from './wal-archiving';
 export type { PgBackRestTls } from './pgbackrest-tls';
 export { PgBackRestServerSidecar } from './pgbackrest-server';
-export type { PgBackRestServerSidecarProps } from './pgbackrest-server';
+export type { IPgBackRestServer, PgBackRestServerAttributes, PgBackRestServerSidecarProps } from './pgbackrest-server';
 export { PgBackRestBackups } from './pgbackrest-backups';
 export type { PgBackRestBackupsProps } from './pgbackrest-backups';
 export { DumpFormat, DumpStorage, PgDumpBackup } from './pg-dump';

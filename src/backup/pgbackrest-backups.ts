@@ -3,9 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkPgBackRestSettings, checkPgPaths, renderPgBackRestConfig } from './pgbackrest-config';
 import { mountTls, PGBACKREST_CLIENT_LABEL, PGBACKREST_PATHS, podPlacement, wirePgBackRest } from './pgbackrest-pod';
+import { IPgBackRestServer } from './pgbackrest-server';
 import { PgBackRestSettings } from './pgbackrest-settings';
 import { PgBackRestTls } from './pgbackrest-tls';
+import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { checkPlusMajor } from '../core/plus-objects';
 import { checkInteger, checkText } from '../core/prop-checks';
 import { Schedule } from '../core/schedule';
 import { scheduledJob, workContainer } from '../core/scheduled-job';
@@ -14,25 +17,20 @@ import { RestrictedSecurity } from '../core/security';
 
 /** Props of `PgBackRestBackups`. */
 export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNotificationOptions {
+  /** pgBackRest's settings; the same stanza and repositories as the server's. */
   readonly settings: PgBackRestSettings;
   /**
-   * DNS name of the database pod running `PgBackRestServerSidecar`, e.g. `app-db-0.app-db`
-   * (the primary, or a standby with `backupStandby`).
+   * The pgBackRest TLS server the jobs back up through: a `PgBackRestServerSidecar`, or
+   * `PgBackRestServerSidecar.fromServerAttributes()` for one set up elsewhere. Its data
+   * directory, socket directory and ports become the jobs' `pg1-*` options.
    */
-  readonly databaseHost: string;
-  /** @default 8432 */
-  readonly serverPort?: number;
-  /** PGDATA as the database pod sees it (pgBackRest checks it remotely). */
-  readonly dataDirectory: string;
-  /** @default 5432 */
-  readonly postgresPort?: number;
+  readonly server: IPgBackRestServer;
   /**
-   * PostgreSQL's socket directory inside the database pod: pgBackRest's TLS server connects to
-   * PostgreSQL through it with this job's `pg1-socket-path` (never over TCP). Must equal the
-   * sidecar's `PgBackRestServerSidecar.socketDirectory`.
-   * @default "/var/run/postgresql" (the sidecar's default)
+   * DNS name of the database pod running the server, e.g. `app-db-0.app-db` (the primary, or a
+   * standby with `backupStandby`).
+   * @default - the server's `host` (a StatefulSet's first pod through its Service)
    */
-  readonly socketDirectory?: string;
+  readonly databaseHost?: string;
   /** The client certificate (its common name must be allowed by the server) and the CA of the server. */
   readonly tls: PgBackRestTls;
   /**
@@ -55,9 +53,15 @@ export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNoti
    * @default - none
    */
   readonly repositoryVolume?: kplus.Volume;
-  /** @default ImageCatalog.PGBACKREST */
+  /**
+   * The jobs' image, with the pgBackRest version of the server's.
+   * @default ImageCatalog.PGBACKREST
+   */
   readonly image?: ContainerImage;
-  /** @default 999 */
+  /**
+   * Numeric user of the jobs.
+   * @default 999
+   */
   readonly runAsUser?: number;
 }
 
@@ -69,15 +73,23 @@ export interface PgBackRestBackupsProps extends ScheduledJobOptions, FailureNoti
  */
 export class PgBackRestBackups extends Construct {
   /** The CronJobs by backup type (`full`, `diff`, `incr`). */
-  public readonly cronJobs: { [type: string]: kplus.CronJob } = {};
+  public readonly cronJobs: { [backupType: string]: kplus.CronJob } = {};
+  /** The ConfigMap holding the jobs' `pgbackrest.conf`. */
   public readonly configMap: kplus.ConfigMap;
 
   constructor(scope: Construct, id: string, props: PgBackRestBackupsProps) {
     super(scope, id);
     checkPgBackRestSettings(this, props.settings);
-    checkText(this, 'databaseHost', props.databaseHost);
-    checkInteger(this, 'serverPort', props.serverPort, 1, 65535);
-    checkPgPaths(this, props.dataDirectory, props.socketDirectory, props.postgresPort);
+    checkPlusMajor(this, 'repositoryVolume', props.repositoryVolume);
+    const server = props.server;
+    if (!server) throw propError(this, 'server', server, 'the pgBackRest TLS server: a PgBackRestServerSidecar, or PgBackRestServerSidecar.fromServerAttributes({...})');
+    const databaseHost = props.databaseHost ?? server.host;
+    if (databaseHost === undefined) {
+      throw propError(this, 'databaseHost', undefined, 'the server cannot name its pod (its workload is not a StatefulSet): give the DNS name of the database pod, e.g. "app-db-0.app-db"');
+    }
+    checkText(this, 'databaseHost', databaseHost);
+    checkInteger(this, 'server.port', server.port, 1, 65535);
+    checkPgPaths(this, server.dataDirectory, server.socketDirectory, server.postgresPort, 'server.');
     const user = props.runAsUser ?? RestrictedSecurity.POSTGRES_USER;
     this.configMap = new kplus.ConfigMap(this, 'Config');
 
@@ -107,10 +119,10 @@ export class PgBackRestBackups extends Construct {
       configText ??= renderPgBackRestConfig(this, props.settings, {
         ...podPlacement(props.settings),
         pg: {
-          path: props.dataDirectory,
-          port: props.postgresPort ?? 5432,
-          socketPath: props.socketDirectory ?? PGBACKREST_PATHS.postgresSocket,
-          tlsHost: { host: props.databaseHost, port: props.serverPort ?? 8432, ...tls },
+          path: server.dataDirectory,
+          port: server.postgresPort,
+          socketPath: server.socketDirectory,
+          tlsHost: { host: databaseHost, port: server.port, ...tls },
         },
       });
       this.cronJobs[type] = job;

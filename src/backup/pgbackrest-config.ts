@@ -114,11 +114,11 @@ function checkCompression(scope: IConstruct, settings: PgBackRestSettings): void
  * them verbatim, and PostgreSQL's socket `<dir>/.s.PGSQL.<port>` must fit a unix socket address
  * (107 bytes).
  */
-export function checkPgPaths(scope: IConstruct, dataDirectory: string, socketDirectory: string | undefined, port: number | undefined): void {
-  if (dataDirectory === undefined) throw propError(scope, 'dataDirectory', undefined, 'PGDATA as the database container sees it is required');
-  checkAbsolutePath(scope, 'dataDirectory', dataDirectory);
-  checkInteger(scope, 'postgresPort', port, 1, 65535);
-  checkAbsolutePath(scope, 'socketDirectory', socketDirectory, 107 - `/.s.PGSQL.${port ?? 5432}`.length);
+export function checkPgPaths(scope: IConstruct, dataDirectory: string, socketDirectory: string | undefined, port: number | undefined, prefix = ''): void {
+  if (dataDirectory === undefined) throw propError(scope, `${prefix}dataDirectory`, undefined, 'PGDATA as the database container sees it is required');
+  checkAbsolutePath(scope, `${prefix}dataDirectory`, dataDirectory);
+  checkInteger(scope, `${prefix}postgresPort`, port, 1, 65535);
+  checkAbsolutePath(scope, `${prefix}socketDirectory`, socketDirectory, 107 - `/.s.PGSQL.${port ?? 5432}`.length);
 }
 
 /** Renders pgbackrest.conf: `[global]` with the repositories, `[<stanza>]` with the database. */

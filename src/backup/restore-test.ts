@@ -10,6 +10,7 @@ import { RestoreCheck } from './restore-check';
 import { annotateConfigHash } from '../core/config-hash';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
+import { checkPlusMajor } from '../core/plus-objects';
 import { checkDuration, checkInteger } from '../core/prop-checks';
 import { RestoreFrom, restoreTestScript } from '../core/restore-check-script';
 import { Schedule } from '../core/schedule';
@@ -158,6 +159,7 @@ export class RestoreTest extends Construct {
     if (source._settings) {
       checkPgBackRestSettings(this, source._settings);
       const options = source._options ?? {};
+      checkPlusMajor(this, 'source.repositoryVolume', options.repositoryVolume);
       if (options.label !== undefined && !/^\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?$/.test(options.label)) {
         throw propError(this, 'source.label', options.label, 'a pgBackRest backup label such as "20261124-020000F"');
       }

@@ -1,7 +1,10 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { BackupRepository, CompressType, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgDumpBackup, Schedule, SecretKeyRef } from '../../src';
+import {
+  BackupRepository, CompressType, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, Schedule,
+  SecretKeyRef,
+} from '../../src';
 import { awkwardStrings } from '../helpers/awkward';
 import { synthesizesOrExplains } from '../helpers/property';
 
@@ -73,9 +76,7 @@ describe('backup constructs over arbitrary props (property-based)', () => {
             { retentionFull: FullRetention.count(p.retention) },
           )],
         },
-        databaseHost: p.host,
-        dataDirectory: p.dataDirectory,
-        socketDirectory: p.socketDirectory,
+        server: PgBackRestServerSidecar.fromServerAttributes({ host: p.host, dataDirectory: p.dataDirectory, socketDirectory: p.socketDirectory }),
         tls: { certificate: ref('crt'), privateKey: ref('key'), ca: ref('ca') },
         full: p.full,
       });

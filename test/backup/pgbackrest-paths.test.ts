@@ -14,9 +14,8 @@ function sidecar(paths: Partial<typeof GOOD>) {
 
 function backups(paths: Partial<typeof GOOD>) {
   const { chart, settings, clientTls } = backupChart();
-  return () => new PgBackRestBackups(chart, 'Backups', {
-    settings, databaseHost: 'db-0.db', tls: clientTls, dataDirectory: paths.dataDirectory ?? GOOD.dataDirectory, socketDirectory: paths.socketDirectory,
-  });
+  const server = PgBackRestServerSidecar.fromServerAttributes({ host: 'db-0.db', dataDirectory: paths.dataDirectory ?? GOOD.dataDirectory, socketDirectory: paths.socketDirectory });
+  return () => new PgBackRestBackups(chart, 'Backups', { settings, server, tls: clientTls });
 }
 
 // pgBackRest: "'pgdata' must begin with /", "cannot contain //"; a space or newline breaks the
@@ -37,11 +36,11 @@ describe('#10.7 relative or malformed PGDATA and socket paths are refused at con
   });
 
   test.each(BAD_PATHS)('PgBackRestBackups dataDirectory %j', (path) => {
-    expect(backups({ dataDirectory: path })).toThrow(`[test/Backups] dataDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+    expect(backups({ dataDirectory: path })).toThrow(`[test/Backups] server.dataDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
   });
 
   test.each(BAD_PATHS)('PgBackRestBackups socketDirectory %j', (path) => {
-    expect(backups({ socketDirectory: path })).toThrow(`[test/Backups] socketDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
+    expect(backups({ socketDirectory: path })).toThrow(`[test/Backups] server.socketDirectory: got ${JSON.stringify(path)}; expected an absolute path`);
   });
 
   test('a socket directory too long for the socket address (107 bytes with /.s.PGSQL.<port>)', () => {

@@ -64,6 +64,7 @@ function build(p: Case, pgPort: number) {
   const db = new kplus.StatefulSet(chart, 'Db', { containers: [{ name: 'postgres', image: 'postgres:15.18', portNumber: pgPort, volumeMounts: [{ path: p.dataMount, volume: data }] }] });
   const server = new PgBackRestServerSidecar(chart, 'Server', {
     workload: db,
+    databaseContainer: db.containers[0],
     settings,
     dataDirectory: `${p.dataMount}/${p.leaf}`,
     dataVolume: data,
@@ -73,7 +74,6 @@ function build(p: Case, pgPort: number) {
     repositoryVolume: repo,
     tls: { certificate: secret('crt'), privateKey: secret('key'), ca: secret('ca') },
   });
-  server.configureDatabaseContainer(db.containers[0]);
   const manifests = synthValidated(chart);
   return { manifests, server, pod: manifests.find((m) => m.kind === 'StatefulSet').spec.template.spec };
 }

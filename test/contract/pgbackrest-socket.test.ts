@@ -33,8 +33,10 @@ function synthesize(pgPort: number, tlsPort: number) {
   const db = new kplus.StatefulSet(chart, 'Db', {
     containers: [{ name: 'postgres', image: 'postgres:15.18', portNumber: pgPort, volumeMounts: [{ path: DATA_MOUNT, volume: data }] }],
   });
+  // The database container is wired by the sidecar: the user mounts no socket volume and repeats no path.
   const server = new PgBackRestServerSidecar(chart, 'Server', {
     workload: db,
+    databaseContainer: db.containers[0],
     settings,
     dataDirectory: PGDATA,
     dataVolume: data,
@@ -44,10 +46,7 @@ function synthesize(pgPort: number, tlsPort: number) {
     tls: tls('server-tls'),
     repositoryVolume: repo,
   });
-  server.configureDatabaseContainer(db.containers[0]);
-  new PgBackRestBackups(chart, 'Backups', {
-    settings, databaseHost: 'localhost', serverPort: tlsPort, dataDirectory: PGDATA, postgresPort: pgPort, tls: tls('client-tls'), repositoryVolume: repo,
-  });
+  new PgBackRestBackups(chart, 'Backups', { settings, server, databaseHost: 'localhost', tls: tls('client-tls'), repositoryVolume: repo });
   return { manifests: synthValidated(chart), server };
 }
 
