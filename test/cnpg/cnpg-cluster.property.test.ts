@@ -7,6 +7,7 @@ import { synthesizesOrExplains } from '../helpers/property';
 
 describe('CnpgCluster bad input (property)', () => {
   test('memory, parameters and pg_hba: a clear error, or a Cluster whose parameters and pg_hba are single lines PostgreSQL can read', () => {
+    // GIVEN arbitrary memory, parameters and pg_hba WHEN a cluster is built THEN a clear error or single-line values PostgreSQL reads
     synthesizesOrExplains(clusterInput, (chart, input) => {
       new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5), memory: memoryOf(input), parameters: input.parameters, pgHba: input.pgHba });
     }, {

@@ -21,6 +21,7 @@ function seedCluster(chart: Chart) {
 
 describe('CnpgCluster', () => {
   test('the seed setup: 3 instances, tuned parameters, plugin backups to S3 with 30 days, six-field schedules from a standby', () => {
+    // GIVEN the seed setup (a cluster backing up to S3, two schedules) WHEN synthesized THEN the production defaults
     const chart = Testing.chart();
     seedCluster(chart);
     const manifests = synthValidated(chart);
@@ -50,6 +51,7 @@ describe('CnpgCluster', () => {
   });
 
   test('poolers: our own PDB and PodMonitor, named apart from the cluster', () => {
+    // GIVEN rw and ro poolers WHEN synthesized THEN each with a PDB and a PodMonitor, named after the cluster
     const chart = Testing.chart();
     const cluster = seedCluster(chart);
     cluster.addPooler('PoolerRw', { parameters: { default_pool_size: '20', max_client_conn: '1000' } });
@@ -63,6 +65,7 @@ describe('CnpgCluster', () => {
   });
 
   test('rules CloudNativePG enforces at admission fail the synth instead', () => {
+    // GIVEN props CloudNativePG refuses at admission WHEN constructs are built THEN refused here
     const chart = Testing.chart();
     expect(() => new CnpgCluster(chart, 'A', { storageSize: Size.gibibytes(1), instances: 0 })).toThrow('[test/A] instances: got 0; at least 1 instance');
     expect(() => new CnpgCluster(chart, 'B', { storageSize: Size.gibibytes(1), image: ContainerImage.of('ghcr.io/cloudnative-pg/postgresql', '17.6'), imageCatalog: { kind: 'ClusterImageCatalog', name: 'postgresql', major: 17 } }))
@@ -75,6 +78,7 @@ describe('CnpgCluster', () => {
   });
 
   test('a five-field schedule patched in through the escape hatch fails the synth', () => {
+    // GIVEN a backup schedule patched back to five fields WHEN synthesized THEN fails
     const app = Testing.app();
     const chart = new Chart(app, 'db');
     const cluster = seedCluster(chart);
@@ -84,6 +88,7 @@ describe('CnpgCluster', () => {
   });
 
   test('recovery from an object store to a point in time', () => {
+    // GIVEN a cluster recovering to a time WHEN synthesized THEN the recovery bootstrap and the origin through the plugin
     const chart = Testing.chart();
     const source = seedCluster(chart);
     const store = chart.node.findChild('Store') as CnpgObjectStore;
@@ -98,6 +103,7 @@ describe('CnpgCluster', () => {
   });
 
   test('the deprecated in-tree barmanObjectStore only as an explicit opt-in, with matching backup method', () => {
+    // GIVEN the in-tree opt-in WHEN a backup is scheduled THEN backup.barmanObjectStore and the matching method, no ObjectStore
     const chart = Testing.chart();
     const cluster = new CnpgCluster(chart, 'Legacy', { name: 'legacy-db', storageSize: Size.gibibytes(10) });
     cluster.backupToInTreeBarmanObjectStore({ destinationPath: 's3://acme/legacy-db', credentials: ObjectStoreCredentials.s3IamRole(), retention: Duration.days(14) });

@@ -18,6 +18,7 @@ const synthError = (run: () => unknown) => { try { run(); return ''; } catch (e)
 
 describe('#11.15 CloudNativePG object names', () => {
   test('#11.15 two rw poolers without a name collide: synth fails naming both', () => {
+    // GIVEN two unnamed rw poolers WHEN synthesized THEN fails naming both objects of each kind
     const chart = Testing.chart();
     const cluster = backedUp(chart, 'AppDb', 'app-db');
     cluster.addPooler('PoolerA');
@@ -29,6 +30,7 @@ describe('#11.15 CloudNativePG object names', () => {
   });
 
   test('#11.15 ScheduledBackup ids Daily and daily collide: synth fails; a name option tells them apart', () => {
+    // GIVEN backups Daily and daily WHEN synthesized THEN fails; with a name option THEN both rendered
     const chart = Testing.chart();
     const cluster = backedUp(chart, 'AppDb', 'app-db');
     cluster.addScheduledBackup('Daily', nightly);
@@ -42,6 +44,7 @@ describe('#11.15 CloudNativePG object names', () => {
   });
 
   test('#11.15 two clusters of one name in two charts of one app: synth fails naming both', () => {
+    // GIVEN one cluster name in two charts of one namespace WHEN synthesized THEN fails naming both
     const app = new App({ outdir: Testing.app().outdir });
     backedUp(new Chart(app, 'shop', { namespace: 'prod' }), 'Db', 'app-db');
     backedUp(new Chart(app, 'billing', { namespace: 'prod' }), 'Db', 'app-db');
@@ -49,6 +52,7 @@ describe('#11.15 CloudNativePG object names', () => {
   });
 
   test('#11.15 id "Nightly Full" yields a valid name: names derive from the construct id (lower-cased, other characters as "-")', () => {
+    // GIVEN ids with spaces and capitals WHEN synthesized THEN names derive from the ids, valid DNS names
     const chart = Testing.chart();
     const cluster = backedUp(chart, 'Shop DB');
     cluster.addScheduledBackup('Nightly Full', nightly);
@@ -61,6 +65,7 @@ describe('#11.15 CloudNativePG object names', () => {
   });
 
   test('#11.15 names CloudNativePG refuses are refused at construction: a cluster name over 50 or starting with a digit, a pooler or backup name that is no DNS label', () => {
+    // GIVEN names CloudNativePG refuses WHEN constructs are built THEN refused at construction
     const chart = Testing.chart();
     expect(() => new CnpgCluster(chart, 'A', { name: 'a'.repeat(51), storageSize: Size.gibibytes(1) })).toThrow(/^\[test\/A\] name: got "a{51}"; .*at most 50/);
     expect(() => new CnpgCluster(chart, 'B', { name: '1db', storageSize: Size.gibibytes(1) })).toThrow(/^\[test\/B\] name: got "1db"; .*starting with a letter/);

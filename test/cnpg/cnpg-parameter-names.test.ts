@@ -18,6 +18,7 @@ const refused = (parameters: Record<string, string>, image?: ContainerImage) => 
 
 describe('#12 parameter names against the target major', () => {
   test('#12 a typo is refused with the parameter meant', () => {
+    // GIVEN misspelled parameter names WHEN a cluster sets them THEN refused, suggesting the name meant when one is close
     expect(refused({ shared_buffer: '1GB' })).toBe('[test/Db] parameters.shared_buffer: got "shared_buffer"; a PostgreSQL 15 parameter; '
       + 'there is none of that name; did you mean shared_buffers? (an extension\'s parameter takes its prefix, e.g. pg_stat_statements.max)');
     expect(refused({ max_conections: '200' })).toContain('did you mean max_connections?');
@@ -25,6 +26,7 @@ describe('#12 parameter names against the target major', () => {
   });
 
   test('#12 a parameter removed in 17 or added in 17 follows the image tag', () => {
+    // GIVEN parameters of some majors only WHEN set on images of other majors THEN refused; on their own majors accepted
     expect(() => cluster({ old_snapshot_threshold: '1h' }, postgres('16.4-standard-bookworm'))).not.toThrow();
     expect(refused({ old_snapshot_threshold: '1h' }, postgres('17.2-standard-bookworm')))
       .toMatch(/^\[test\/Db\] parameters.old_snapshot_threshold: got .*; a PostgreSQL 17 parameter; there is none of that name; it is a parameter of PostgreSQL 13, 14, 15, 16 only/);
@@ -33,6 +35,7 @@ describe('#12 parameter names against the target major', () => {
   });
 
   test('#12 the major comes from imageCatalog, or the newest known one with a caveat for a tag without it', () => {
+    // GIVEN an image catalog entry or a tag without a major WHEN parameters are checked THEN against that major, or the newest with a caveat
     const catalog = (major: number) => new CnpgCluster(Testing.chart(), 'Db', {
       name: 'shop-db', storageSize: Size.gibibytes(5), imageCatalog: { kind: 'ClusterImageCatalog', name: 'postgresql', major }, parameters: { wal_compression: 'lz4' },
     });
@@ -45,6 +48,7 @@ describe('#12 parameter names against the target major', () => {
   });
 
   test('#12 read-only, per-transaction and duplicate names are refused; names ignore case like PostgreSQL', () => {
+    // GIVEN read-only, per-transaction and case-duplicate names WHEN set THEN refused; mixed case alone is accepted
     expect(refused({ block_size: '16384' })).toContain('block_size is read-only');
     expect(refused({ transaction_isolation: 'serializable' })).toContain('default_transaction_isolation');
     expect(refused({ work_mem: '8MB', WORK_MEM: '16MB' })).toContain('parameters.WORK_MEM: got "WORK_MEM"; PostgreSQL ignores the case of names');
@@ -52,6 +56,7 @@ describe('#12 parameter names against the target major', () => {
   });
 
   test('#12 extension parameters (a dotted name) are taken as given', () => {
+    // GIVEN dotted extension parameters WHEN set THEN rendered as given
     const spec = synthValidated(cluster({ 'pg_stat_statements.max': '10000', 'auto_explain.log_min_duration': '5s' }).node.scope as any)
       .find((m) => m.kind === 'Cluster').spec;
     expect(spec.postgresql.parameters).toMatchObject({ 'pg_stat_statements.max': '10000', 'auto_explain.log_min_duration': '5s' });
@@ -74,6 +79,7 @@ describe('#12 parameters CloudNativePG manages', () => {
     ['pg_failover_slots.primary_dsn', 'host=x', 'pg_failover_slots'],
     ['allow_alter_system', 'on', 'spec.postgresql.enableAlterSystem'],
   ])('#12 parameters.%s is refused with the field to use instead', (name, value, field) => {
+    // GIVEN a parameter CloudNativePG manages (or leaves to the user: null) WHEN set THEN refused, naming the field to use (or accepted)
     const image = name === 'allow_alter_system' ? postgres('17.2') : undefined;
     if (field === null) {
       expect(() => cluster({ [name]: value }, image)).not.toThrow();
@@ -107,12 +113,14 @@ describe('#12 parameter values by type', () => {
     ['max_connections', '262143', 'max_connections + autovacuum_max_workers + max_worker_processes + max_wal_senders + 1 at most 262143'],
     ['max_stack_depth', '8MB', 'at most 7680kB'],
   ])('#12 parameters.%s = %j is refused (%s)', (name, value, hint) => {
+    // GIVEN a value of the wrong type for its parameter WHEN set THEN refused with a hint
     const message = refused({ [name]: value });
     expect(message).toMatch(/^\[test\/Db\] parameters\.[^:]+: got .*; /);
     expect(message).toContain(hint);
   });
 
   test('#12 spellings PostgreSQL takes are accepted as written', () => {
+    // GIVEN every spelling PostgreSQL takes WHEN set THEN rendered as written
     const parameters = {
       enable_seqscan: 'OF',
       enable_hashjoin: 'True',
@@ -138,6 +146,7 @@ describe('#12 parameter values by type', () => {
 
 describe('#12 generated parameter lists', () => {
   test('#12 every known major has its list, loaded on first use; units are ones the library converts', () => {
+    // GIVEN each known major WHEN its list is loaded THEN it exists and uses only units the library converts
     const counts = KNOWN_MAJORS.map((major) => [major, postgresSettings(major).byName.size]);
     expect(counts.every(([, n]) => n > 300)).toBe(true);
     const units = new Set(KNOWN_MAJORS.flatMap((m) => [...postgresSettings(m).byName.values()].map((s) => s.unit).filter(Boolean)));
@@ -146,6 +155,7 @@ describe('#12 generated parameter lists', () => {
   });
 
   test('#12 importing the library reads no list; a cluster reads only its major', () => {
+    // GIVEN a fresh library WHEN imported and a cluster built THEN only that cluster's major is read
     const loaded: number[] = [];
     jest.isolateModules(() => {
       for (const major of KNOWN_MAJORS) {
@@ -163,6 +173,7 @@ describe('#12 generated parameter lists', () => {
   });
 
   test('#12 did-you-mean uses an edit distance and stays quiet for unrelated words', () => {
+    // GIVEN near and far words WHEN matched THEN only the near ones suggest a name
     expect(editDistance('shared_buffer', 'shared_buffers')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(closest('chekpoint_timeout', ['checkpoint_timeout', 'statement_timeout'])).toBe('checkpoint_timeout');

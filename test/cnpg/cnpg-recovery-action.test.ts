@@ -17,15 +17,20 @@ function restoredWith(target: RecoveryTarget) {
 
 describe('CnpgCluster recovery target action', () => {
   test('#11.16 a recovery target action other than promote is refused: CloudNativePG always promotes at the target', () => {
+    // GIVEN a target that would pause or shut down
     for (const action of [RecoveryAction.PAUSE, RecoveryAction.SHUTDOWN]) {
+      // WHEN a cluster recovers to it THEN refused
       expect(() => restoredWith(RecoveryTarget.time('2026-11-24T09:59:00Z', action)))
         .toThrow(`[test/Restored] recovery.target.action: got "${action.value}"; CloudNativePG always promotes`);
     }
   });
 
   test('#11.16 promote, or no action at all, is what CloudNativePG does: accepted', () => {
+    // GIVEN targets that promote or say nothing
     for (const target of [RecoveryTarget.lsn('0/3000060', RecoveryAction.PROMOTE), RecoveryTarget.name('before-migration'), RecoveryTarget.immediate()]) {
+      // WHEN a cluster recovers to it
       const spec = synthValidated(restoredWith(target)).find((m) => m.kind === 'Cluster').spec;
+      // THEN the recovery target is rendered
       expect(spec.bootstrap.recovery.recoveryTarget).toBeDefined();
     }
   });

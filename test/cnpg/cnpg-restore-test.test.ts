@@ -27,6 +27,7 @@ const containersOf = (pod: any): any[] => [...pod.initContainers, ...pod.contain
 
 describe('CnpgRestoreTest', () => {
   test('creates a throwaway cluster recovered from the store, checks it, reports, and always deletes it', () => {
+    // GIVEN a cluster backing up to a store WHEN restore-tested THEN a recovered one-instance throwaway, checked, reported and deleted
     const { chart, cluster, objectStore } = setup();
     const webhook = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Hook', 'restore-webhook'), 'url');
     const test = new CnpgRestoreTest(chart, 'RestoreTest', { cluster, objectStore, checks: [RestoreCheck.minRows('orders', 1), RestoreCheck.integrity()], reportWebhook: webhook });
@@ -53,6 +54,7 @@ describe('CnpgRestoreTest', () => {
   });
 
   test('needs checks', () => {
+    // GIVEN no checks WHEN a restore test is built THEN refused
     const { chart, cluster, objectStore } = setup();
     expect(() => new CnpgRestoreTest(chart, 'T', { cluster, objectStore, checks: [] })).toThrow('[test/T] checks: got []; at least one check');
   });

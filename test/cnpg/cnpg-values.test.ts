@@ -8,6 +8,7 @@ const cluster = (props: { pgHba?: string[]; parameters?: Record<string, string>;
 
 describe('#11.17 pg_hba entries', () => {
   test('#11.17 a newline in a pgHba entry (a smuggled trust rule) is refused', () => {
+    // GIVEN a pgHba entry with a newline WHEN a cluster is built THEN refused
     expect(() => cluster({ pgHba: ['host app app 10.0.0.0/8 scram-sha-256\nhost all all 0.0.0.0/0 trust'] }))
       .toThrow(/^\[test\/Db\] pgHba\[0\]: got "host app app 10.0.0.0\/8 scram-sha-256\\nhost all all 0.0.0.0\/0 trust"; one pg_hba.conf rule on a single line/);
   });
@@ -30,11 +31,13 @@ describe('#11.17 pg_hba entries', () => {
     ['   ', 'one pg_hba.conf rule'],
     ['host all all 10.0.0.0/8 md5 \\', 'single line'],
   ])('#11.17 pgHba %j is refused (%s)', (entry, hint) => {
+    // GIVEN a malformed pgHba entry WHEN a cluster is built THEN refused with a hint
     expect(() => cluster({ pgHba: [entry] })).toThrow(/^\[test\/Db\] pgHba\[0\]: got .*; /);
     expect(() => cluster({ pgHba: [entry] })).toThrow(hint);
   });
 
   test('#11.17 the rules pg_hba.conf takes are accepted as written', () => {
+    // GIVEN every rule form pg_hba.conf takes WHEN a cluster is built THEN rendered as written
     const pgHba = ACCEPTED_PG_HBA;
     const spec = synthValidated(cluster({ pgHba }).node.scope as any).find((m) => m.kind === 'Cluster').spec;
     expect(spec.postgresql.pg_hba).toEqual(pgHba);
@@ -59,11 +62,13 @@ describe('#11.17 parameter values', () => {
     ['log_min_duration_statement', '1s\nlisten_addresses = \'*\'', 'single line'],
     ['bad name', 'on', 'a parameter name'],
   ])('#11.17 parameters.%s = %j is refused (%s)', (name, value, hint) => {
+    // GIVEN a value PostgreSQL would refuse WHEN set THEN refused with a hint
     expect(() => cluster({ parameters: { [name]: value } })).toThrow(/^\[test\/Db\] parameters\.[^:]+: got .*; /s);
     expect(() => cluster({ parameters: { [name]: value } })).toThrow(hint);
   });
 
   test('#11.17 values PostgreSQL takes are accepted, units and all', () => {
+    // GIVEN values PostgreSQL takes WHEN set THEN rendered as given
     const parameters = {
       'shared_buffers': '128kB',
       'work_mem': '64kB',
@@ -84,6 +89,7 @@ describe('#11.17 parameter values', () => {
   });
 
   test('#11.17 a pod too small for the derived parameters is refused, not rendered', () => {
+    // GIVEN 16Mi of memory WHEN parameters are derived THEN refused
     expect(() => cluster({ memory: Size.mebibytes(16) })).toThrow(/^\[test\/Db\] parameters\.shared_buffers: got "32MB"; must be well below the memory limit \(16MiB\)/);
   });
 });
