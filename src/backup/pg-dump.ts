@@ -39,18 +39,27 @@ export class DumpStorage {
   }
 
   private constructor(
+    /** The existing claim's name; undefined for a new claim. */
     public readonly claimName?: string,
+    /** The size of a new claim; undefined for an existing one. */
     public readonly size?: Size,
+    /** The storage class of a new claim; undefined for the cluster's default class. */
     public readonly storageClassName?: string,
   ) {}
 }
 
 /** The database to dump. */
 export interface PgDumpConnection {
+  /** Host name of the server, e.g. a read-only Service such as `app-db-ro`. */
   readonly host: string;
-  /** @default 5432 */
+  /**
+   * The server's port.
+   * @default 5432
+   */
   readonly port?: number;
+  /** The database to dump; it also names the dump files (letters, digits, `_` and `-`). */
   readonly database: string;
+  /** The role pg_dump connects as (it needs read access to everything dumped). */
   readonly user: string;
   /** The user's password, delivered as `PGPASSWORD`. */
   readonly password: SecretKeyRef;
@@ -58,7 +67,9 @@ export interface PgDumpConnection {
 
 /** Props of `PgDumpBackup`. */
 export interface PgDumpBackupProps extends ScheduledJobOptions, FailureNotificationOptions {
+  /** The database to dump and how to reach it. */
   readonly connection: PgDumpConnection;
+  /** Where the dumps are kept: an existing claim, or a new one the construct makes. */
   readonly storage: DumpStorage;
   /**
    * With a `timeZone` that has daylight saving, keep it out of the hours the clocks skip
@@ -67,7 +78,10 @@ export interface PgDumpBackupProps extends ScheduledJobOptions, FailureNotificat
    * @default Schedule.cron({ minute: '0', hour: '5' }) (daily 05:00, outside every daylight-saving gap)
    */
   readonly schedule?: Schedule;
-  /** @default DumpFormat.CUSTOM */
+  /**
+   * pg_dump's archive format.
+   * @default DumpFormat.CUSTOM
+   */
   readonly format?: DumpFormat;
   /**
    * Parallel dump jobs (directory format only).
@@ -89,7 +103,10 @@ export interface PgDumpBackupProps extends ScheduledJobOptions, FailureNotificat
    * @default ImageCatalog.POSTGRES
    */
   readonly image?: ContainerImage;
-  /** @default 999 */
+  /**
+   * Numeric user of the job.
+   * @default 999
+   */
   readonly runAsUser?: number;
 }
 
@@ -112,6 +129,7 @@ const SCRIPT_DIR = '/opt/pg-dump';
  * replacing good ones.
  */
 export class PgDumpBackup extends Construct {
+  /** The CronJob that runs the dumps. */
   public readonly cronJob: kplus.CronJob;
   /** The claim the dumps are kept on (give its name to `DumpStorage.existingClaim` for a restore test). */
   public readonly claim: kplus.IPersistentVolumeClaim;

@@ -37,6 +37,7 @@ export interface IPgBackRestServer {
   /**
    * DNS name of the database pod the server runs in, e.g. `app-db-0.app-db`; undefined when the
    * server cannot know it (then backups must be given `databaseHost`).
+   * @default - unknown
    */
   readonly host?: string;
 }

@@ -40,6 +40,7 @@ export interface PgBackRestSettings {
   /** One to four repositories; backups go to each (`repo1` ... `repo4`). */
   readonly repositories: BackupRepository[];
   /**
+   * Compression of backups and archived WAL.
    * @default CompressType.ZST
    */
   readonly compressType?: CompressType;

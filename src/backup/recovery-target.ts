@@ -18,17 +18,33 @@ export class RecoveryAction {
 
 /** Where point-in-time recovery stops. Exactly one of the target kinds is set. */
 export interface RecoveryTargetProps {
-  /** A timestamp with time zone, RFC 3339, e.g. `2026-11-24T10:15:00Z`. */
+  /**
+   * A timestamp with time zone, RFC 3339, e.g. `2026-11-24T10:15:00Z`.
+   * @default - not a time target
+   */
   readonly time?: string;
-  /** A transaction id. */
+  /**
+   * A transaction id.
+   * @default - not a transaction target
+   */
   readonly xid?: string;
-  /** A WAL location, e.g. `0/3000060`. */
+  /**
+   * A WAL location, e.g. `0/3000060`.
+   * @default - not a WAL location target
+   */
   readonly lsn?: string;
-  /** A restore point made with `pg_create_restore_point()`. */
+  /**
+   * A restore point made with `pg_create_restore_point()`.
+   * @default - not a restore point target
+   */
   readonly name?: string;
-  /** Stop as soon as the backup is consistent. */
+  /**
+   * Stop as soon as the backup is consistent.
+   * @default false
+   */
   readonly immediate?: boolean;
   /**
+   * What PostgreSQL does once the target is reached.
    * @default RecoveryAction.PAUSE (PostgreSQL's default)
    */
   readonly action?: RecoveryAction;
@@ -56,18 +72,22 @@ export class RecoveryTarget {
     return RecoveryTarget.of({ time, action });
   }
 
+  /** Recover up to a transaction id (digits). */
   public static xid(xid: string, action?: RecoveryAction): RecoveryTarget {
     return RecoveryTarget.of({ xid, action });
   }
 
+  /** Recover up to a WAL location, e.g. `0/3000060`. */
   public static lsn(lsn: string, action?: RecoveryAction): RecoveryTarget {
     return RecoveryTarget.of({ lsn, action });
   }
 
+  /** Recover up to a restore point made with `pg_create_restore_point()`. */
   public static name(name: string, action?: RecoveryAction): RecoveryTarget {
     return RecoveryTarget.of({ name, action });
   }
 
+  /** Stop as soon as the backup is consistent: the backup as it was taken, no more WAL. */
   public static immediate(action?: RecoveryAction): RecoveryTarget {
     return RecoveryTarget.of({ immediate: true, action });
   }
@@ -96,7 +116,9 @@ export class RecoveryTarget {
     public readonly kind: string,
     /** The target value. */
     public readonly value: string,
+    /** What PostgreSQL does at the target. */
     public readonly action: RecoveryAction,
+    /** Whether the target itself is replayed (time, xid and lsn targets). */
     public readonly inclusive: boolean,
     /**
      * The action exactly as the caller gave it; undefined when `action` is PostgreSQL's default.

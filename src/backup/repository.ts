@@ -47,16 +47,21 @@ export class S3KeyType {
 
 /** S3 or S3-compatible storage. */
 export interface S3RepositoryOptions {
+  /** The bucket. */
   readonly bucket: string;
-  /** e.g. `s3.eu-west-1.amazonaws.com`, or a MinIO host. */
+  /** The S3 endpoint, e.g. `s3.eu-west-1.amazonaws.com`, or a MinIO host. */
   readonly endpoint: string;
+  /** The bucket's region, e.g. `eu-west-1`. */
   readonly region: string;
   /**
    * `path` style for most S3-compatible stores, `host` style for AWS.
    * @default - host
    */
   readonly pathStyle?: boolean;
-  /** @default S3KeyType.SHARED */
+  /**
+   * How pgBackRest obtains credentials.
+   * @default S3KeyType.SHARED
+   */
   readonly keyType?: S3KeyType;
   /**
    * Static keys; required with `S3KeyType.SHARED`, refused otherwise.
@@ -67,6 +72,7 @@ export interface S3RepositoryOptions {
 
 /** Google Cloud Storage. */
 export interface GcsRepositoryOptions {
+  /** The bucket. */
   readonly bucket: string;
   /**
    * The service account key file (JSON), mounted from its Secret. Without it the instance's
@@ -80,6 +86,7 @@ export interface GcsRepositoryOptions {
 export interface AzureRepositoryOptions {
   /** Storage account name. */
   readonly account: string;
+  /** The blob container. */
   readonly container: string;
   /** Shared key or SAS token, delivered as `PGBACKREST_REPO<n>_AZURE_KEY`. */
   readonly key: SecretKeyRef;
@@ -127,6 +134,7 @@ export class BackupRepository {
     return new BackupRepository('posix', options, []);
   }
 
+  /** An S3 bucket, on AWS or an S3-compatible store; keys, when static, come from a Secret. */
   public static s3(s3: S3RepositoryOptions, options: RepositoryOptions): BackupRepository {
     const entries: ConfEntry[] = [
       { key: 's3-bucket', value: s3.bucket },
@@ -138,6 +146,7 @@ export class BackupRepository {
     return new BackupRepository('s3', options, entries, s3);
   }
 
+  /** A Google Cloud Storage bucket, with a mounted service account key or the instance's account. */
   public static gcs(gcs: GcsRepositoryOptions, options: RepositoryOptions): BackupRepository {
     const entries: ConfEntry[] = [
       { key: 'gcs-bucket', value: gcs.bucket },
@@ -146,6 +155,7 @@ export class BackupRepository {
     return new BackupRepository('gcs', options, entries, undefined, gcs);
   }
 
+  /** An Azure Blob Storage container, with a shared key or SAS token from a Secret. */
   public static azure(azure: AzureRepositoryOptions, options: RepositoryOptions): BackupRepository {
     const entries: ConfEntry[] = [
       { key: 'azure-account', value: azure.account },

@@ -17,7 +17,18 @@ function sqlLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** One validation a restore test runs against the restored database. */
+/**
+ * One validation a restore test runs against the restored database.
+ *
+ * Names in checks:
+ * - a table is `name` or `schema.name`, each part a letter or `_` followed by letters, digits,
+ *   `_` or `$` (`orders`, `shop.Orders`); a column is one such part. The library double-quotes
+ *   every part, so names are taken exactly as created: `Orders` is the table created as
+ *   `"Orders"`, `orders` the one created unquoted, and `user` is a table, not `current_user`.
+ *   Names that need quoting for other reasons (spaces, `-`, quotes) are refused.
+ * - a `query` check has a name of its own (see `query`); its SQL is run as written, so quoting
+ *   identifiers inside it is the SQL's business.
+ */
 export class RestoreCheck {
   /**
    * The table exists. Names are exact: `Orders` is the table created as `"Orders"`, `orders` the
@@ -62,9 +73,21 @@ export class RestoreCheck {
     ]);
   }
 
-  /** `sql` returns exactly `expected` (psql unaligned, tuples only). */
+  /**
+   * `sql` returns exactly `expected` (psql unaligned, tuples only: one row of one column is the
+   * bare value, e.g. `3` or `t`).
+   *
+   * `name` labels the check in reports (`<name>: <value>`, `query <name> failed`) and becomes the
+   * check's `id` (`query_<name>`); it is not an SQL identifier. It is a lower-case letter
+   * followed by lower-case letters, digits and `_` (`currency_count`, `orders_2026`); anything
+   * else (`Currency`, `orders-count`, `1st`, a space) is refused. `sql` is one line, run verbatim
+   * in the checked database: quote identifiers in it as PostgreSQL needs (`"Orders"`).
+   * `expected` is one line, compared as text.
+   */
   public static query(name: string, sql: string, expected: string): RestoreCheck {
-    if (!/^[a-z][a-z0-9_]*$/.test(name ?? '')) throw propError('RestoreCheck', 'query.name', name, 'lower-case words joined by "_"');
+    if (!/^[a-z][a-z0-9_]*$/.test(name ?? '')) {
+      throw propError('RestoreCheck', 'query.name', name, 'a lower-case letter, then lower-case letters, digits and "_" (e.g. "currency_count"): the name labels reports and is not SQL');
+    }
     if (!sql || sql.trim() === '' || /[\r\n\0]/.test(sql)) throw propError('RestoreCheck', `query(${name}).sql`, sql, 'a single-line SQL query');
     if (typeof expected !== 'string' || /[\r\n\0]/.test(expected)) throw propError('RestoreCheck', `query(${name}).expected`, expected, 'a single-line value');
     return new RestoreCheck(`query_${name}`, [

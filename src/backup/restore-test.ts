@@ -61,6 +61,7 @@ export class RestoreSource {
 
 /** Props of `RestoreTest`. */
 export interface RestoreTestProps extends ScheduledJobOptions {
+  /** The backup to restore: a pgBackRest repository or pg_dump files. */
   readonly source: RestoreSource;
   /** What a good restore looks like. At least one. */
   readonly checks: RestoreCheck[];
@@ -70,6 +71,7 @@ export interface RestoreTestProps extends ScheduledJobOptions {
    */
   readonly database?: string;
   /**
+   * When the test runs.
    * @default Schedule.cron({ minute: '0', hour: '6', weekDay: 'WED' }) (Wednesdays 06:00)
    */
   readonly schedule?: Schedule;
@@ -111,7 +113,10 @@ export interface RestoreTestProps extends ScheduledJobOptions {
    * @default Duration.minutes(30)
    */
   readonly startTimeout?: Duration;
-  /** @default 999 */
+  /**
+   * Numeric user of the job; the restored PostgreSQL runs as this user.
+   * @default 999
+   */
   readonly runAsUser?: number;
 }
 
@@ -128,6 +133,7 @@ const SCRATCH = '/scratch';
  * is stopped five minutes before it, so even a run that is too slow ends in a failure report.
  */
 export class RestoreTest extends Construct {
+  /** The CronJob that runs the test. */
   public readonly cronJob: kplus.CronJob;
   /** The script the job runs. */
   public readonly script: string;

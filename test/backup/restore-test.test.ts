@@ -7,7 +7,9 @@ import { synthValidated } from '../helpers/synth';
 
 describe('RestoreTest', () => {
   test('weekly pgBackRest restore test: Wednesday 06:00, Forbid, 3h deadline (30 min start + 150 min restore), 1Gi/500m requests, 2Gi limit, report and metrics', () => {
+    // GIVEN
     const { chart, settings, ref } = backupChart();
+    // WHEN
     const test = new RestoreTest(chart, 'RestoreTest', {
       source: RestoreSource.pgBackRest(settings),
       database: 'app',
@@ -17,6 +19,7 @@ describe('RestoreTest', () => {
       pushgatewayUrl: 'http://pushgateway.monitoring:9091',
     });
     const manifests = synthValidated(chart);
+    // THEN
     const cronJob = manifests.find((m) => m.kind === 'CronJob');
     expect(cronJob.spec).toMatchObject({ schedule: '0 6 * * WED', concurrencyPolicy: 'Forbid' });
     expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(10800);
@@ -37,26 +40,33 @@ describe('RestoreTest', () => {
   });
 
   test('a chosen backup set and a point in time', () => {
+    // GIVEN
     const { chart, settings } = backupChart();
+    // WHEN
     const test = new RestoreTest(chart, 'T', {
       source: RestoreSource.pgBackRest(settings, { label: '20261122-020000F', target: RecoveryTarget.time('2026-11-22T03:00:00Z') }),
       checks: [RestoreCheck.tableExists('orders')],
     });
-    // One shell word per option, the space in the time included.
+    // THEN one shell word per option, the space in the time included
     expect(test.script).toContain("'--set=20261122-020000F' '--type=time' '--target=2026-11-22 03:00:00+00' '--target-action=promote'");
   });
 
   test('pg_dump source reads the dump claim read-only', () => {
+    // GIVEN
     const chart = Testing.chart();
+    // WHEN
     new RestoreTest(chart, 'T', { source: RestoreSource.pgDump(DumpStorage.existingClaim('shop-dumps'), 'shop'), checks: [RestoreCheck.minRows('orders', 1)] });
+    // THEN
     const pod = synthValidated(chart).find((m) => m.kind === 'CronJob').spec.jobTemplate.spec.template.spec;
     expect(pod.containers[0].image).toBe('docker.io/library/postgres:15.18-bookworm');
     expect(pod.volumes).toContainEqual({ name: 'dumps', persistentVolumeClaim: { claimName: 'shop-dumps', readOnly: true } });
   });
 
   test('invalid input', () => {
+    // GIVEN
     const { chart, settings } = backupChart();
     const source = RestoreSource.pgBackRest(settings);
+    // WHEN / THEN each bad prop is refused
     expect(() => new RestoreTest(chart, 'A', { source, checks: [] })).toThrow('[test/A] checks: got []; at least one check');
     expect(() => new RestoreTest(chart, 'B', { source: RestoreSource.pgBackRest(settings, { label: 'latest' }), checks: [RestoreCheck.integrity()] }))
       .toThrow('[test/B] source.label: got "latest"; a pgBackRest backup label');
@@ -69,16 +79,35 @@ describe('RestoreTest', () => {
     void kplus; void SecretKeyRef;
   });
 
+  test('issue 13: GIVEN query names that are not lower-case words WHEN a query check is made THEN each is refused, saying what a name may be', () => {
+    // GIVEN
+    const refused = ['Currency', 'orders-count', '1st', 'two words', '', 'naïve', 'x;drop'];
+    for (const name of refused) {
+      // WHEN / THEN
+      expect(() => RestoreCheck.query(name, 'SELECT 1', '1')).toThrow(
+        `[RestoreCheck] query.name: got ${JSON.stringify(name)}; a lower-case letter, then lower-case letters, digits and "_" (e.g. "currency_count"): the name labels reports and is not SQL`);
+    }
+    // and a good name labels the check and its report, while the SQL runs as written
+    const check = RestoreCheck.query('orders_2026', 'SELECT count(*) FROM "Orders"', '3');
+    expect(check.id).toBe('query_orders_2026');
+    expect(check._bash.join('\n')).toContain('q \'SELECT count(*) FROM "Orders"\'');
+  });
+
   test('#10.3 a pg_dump source database is validated exactly as PgDumpBackup validates it', () => {
+    // GIVEN
     const chart = Testing.chart();
     const claim = DumpStorage.existingClaim('dumps');
+    // WHEN / THEN
     expect(() => new RestoreTest(chart, 'T', { source: RestoreSource.pgDump(claim, 'x$(touch /tmp/p)'), checks: [RestoreCheck.integrity()] }))
       .toThrow('[test/T] source.database: got "x$(touch /tmp/p)"; a database name of at most 63 letters, digits, "_" and "-"');
   });
 
   test('#10.15 activeDeadline leaves the work a budget and the reporter its last five minutes', () => {
+    // GIVEN
     const { chart, settings, ref } = backupChart();
+    // WHEN
     new RestoreTest(chart, 'T', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], reportWebhook: ref('hook', 'url') });
+    // THEN
     const job = synthValidated(chart).find((m) => m.kind === 'CronJob').spec.jobTemplate.spec;
     expect(job.activeDeadlineSeconds).toBe(10800);
     expect(job.template.spec.initContainers[0].env).toContainEqual({ name: 'WORK_BUDGET', value: String(10800 - 300) });
@@ -90,25 +119,32 @@ describe('RestoreTest', () => {
   });
 
   test('#10.16 checks quote identifiers, so reserved words and mixed case name the table meant', () => {
+    // GIVEN / WHEN checks on a reserved word, a mixed-case table and a schema-qualified one
+    // THEN each part is double-quoted
     expect(RestoreCheck.minRows('user', 1)._bash.join('\n')).toContain('q \'SELECT count(*) FROM "user"\'');
     expect(RestoreCheck.tableExists('Orders')._bash.join('\n')).toContain('q \'SELECT to_regclass(\'\\\'\'"Orders"\'\\\'\') IS NOT NULL\'');
     expect(RestoreCheck.freshness('shop.Orders', 'At', Duration.hours(1))._bash.join('\n')).toContain('max("At")::text, \'\\\'\'none\'\\\'\') FROM "shop"."Orders"');
   });
 
   test('#11.8 a restore test reports through reportWebhook: it has no failureWebhook prop that would get success reports', () => {
+    // GIVEN
     const { chart, settings, ref } = backupChart();
     const hook = ref('hook', 'url');
+    // WHEN
     // @ts-expect-error failureWebhook belongs to backups and dumps, which report only failures
     new RestoreTest(chart, 'T', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], failureWebhook: hook });
     new RestoreTest(chart, 'U', { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], reportWebhook: hook });
+    // THEN
     const notifier = synthValidated(chart).filter((m) => m.kind === 'CronJob').map((m) => m.spec.jobTemplate.spec.template.spec.containers[0]);
     expect(notifier.map((c) => c.name)).toEqual(['restore-test', 'notify']);
     expect(notifier[1].env).toContainEqual({ name: 'WEBHOOK_URL', valueFrom: { secretKeyRef: { name: 'hook', key: 'url' } } });
   });
 
   test('#11.9 credentials in pushgatewayUrl are refused without repeating them; pushgatewayCredentials come from Secrets', () => {
+    // GIVEN
     const { chart, settings, ref } = backupChart();
     const source = RestoreSource.pgBackRest(settings);
+    // WHEN / THEN
     expect(() => new RestoreTest(chart, 'T', { source, checks: [RestoreCheck.integrity()], pushgatewayUrl: 'http://pusher:s3cret@pushgateway:9091' }))
       .toThrow('[test/T] pushgatewayUrl: got "http://<credentials>@pushgateway:9091"; no credentials in a URL (they would be in the YAML): give them from a Secret (e.g. pushgatewayCredentials)');
     new RestoreTest(chart, 'U', {
