@@ -4,7 +4,7 @@ import * as path from 'path';
 import { PostgresServer } from './harness/postgres';
 import { runUnchecked, serviceTempDir, stopAllServices, writeServiceFile } from './harness/processes';
 import { program } from './harness/programs';
-import { CREATE_SCRIPT } from '../../src/cnpg/cnpg-restore-test';
+import { CREATE_SCRIPT } from '../../src/cnpg/create-step-script';
 
 jest.setTimeout(120_000);
 afterAll(stopAllServices);
