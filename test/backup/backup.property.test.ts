@@ -29,6 +29,7 @@ export const compression = fc.record({
 
 describe('backup constructs over arbitrary props (property-based)', () => {
   test('PgDumpBackup: schema-valid YAML or a clear error', () => {
+    // GIVEN arbitrary props, WHEN each set is constructed and synthesized, THEN valid YAML or a clear error
     synthesizesOrExplains(fc.record({
       database: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z_][a-z0-9_-]{0,12}$/), weight: 8 }, { arbitrary: awkwardStrings({ maxLength: 10 }), weight: 1 }),
       host: fc.oneof({ arbitrary: fc.constantFrom('db', 'app-db-ro.db.svc'), weight: 8 }, { arbitrary: fc.constantFrom('', 'a\nb'), weight: 1 }),
@@ -53,6 +54,7 @@ describe('backup constructs over arbitrary props (property-based)', () => {
   });
 
   test('PgBackRestBackups: schema-valid YAML or a clear error', () => {
+    // GIVEN arbitrary props, WHEN each set is constructed and synthesized, THEN valid YAML or a clear error
     synthesizesOrExplains(fc.record({
       stanza: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), weight: 8 }, { arbitrary: awkwardStrings({ maxLength: 8 }), weight: 1 }),
       retention: intOrJunk(1, 10),

@@ -12,9 +12,12 @@ function setup() {
 
 describe('PgDumpBackup', () => {
   test('a nightly custom-format dump onto a new claim, verified and pruned by its script', () => {
+    // GIVEN
     const { chart, connection } = setup();
+    // WHEN
     const dump = new PgDumpBackup(chart, 'Dump', { connection, storage: DumpStorage.newClaim(Size.gibibytes(20), 'standard-rwo'), keep: 14 });
     const manifests = synthValidated(chart);
+    // THEN
     expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'CronJob', 'PersistentVolumeClaim', 'ServiceAccount']);
     const cronJob = manifests.find((m) => m.kind === 'CronJob');
     expect(cronJob.spec).toMatchObject({ schedule: '0 5 * * *', concurrencyPolicy: 'Forbid' });
@@ -36,8 +39,10 @@ describe('PgDumpBackup', () => {
   });
 
   test('invalid input', () => {
+    // GIVEN
     const { chart, connection } = setup();
     const storage = DumpStorage.existingClaim('dumps');
+    // WHEN / THEN each bad prop is refused
     expect(() => new PgDumpBackup(chart, 'A', { connection, storage, jobs: 4 })).toThrow('[test/A] jobs: got 4; pg_dump runs in parallel only with DumpFormat.DIRECTORY');
     expect(() => new PgDumpBackup(chart, 'B', { connection, storage, keep: 0 })).toThrow('[test/B] keep: got 0; expected an integer from 1 to 1000');
     expect(() => new PgDumpBackup(chart, 'C', { connection: { ...connection, database: 'shop; rm -rf /' }, storage })).toThrow('[test/C] connection.database: got "shop; rm -rf /"');
@@ -49,9 +54,12 @@ describe('PgDumpBackup', () => {
 
 describe('what a user needs to wire a dump to its restore test', () => {
   test('the claim of a new dump volume is exposed, so a restore test can read it by name', () => {
+    // GIVEN
     const { chart, connection } = setup();
+    // WHEN
     const dump = new PgDumpBackup(chart, 'Dump', { connection, storage: DumpStorage.newClaim(Size.gibibytes(5)) });
     const manifests = synthValidated(chart);
+    // THEN
     expect(manifests.find((m) => m.kind === 'PersistentVolumeClaim').metadata.name).toBe(dump.claim.name);
   });
 });

@@ -2,8 +2,8 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { backupChart } from './fixtures';
 import {
-  BackupRepository, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, RestoreCheck, RestoreSource, RestoreTest,
-  Schedule, SecretKeyRef,
+  BackupRepository, DumpFormat, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, RestoreCheck, RestoreSource,
+  RestoreTest, Schedule, SecretKeyRef,
 } from '../../src';
 import { synthValidated } from '../helpers/synth';
 
