@@ -54,7 +54,8 @@ export interface ICnpgCluster extends IConstruct {
    * replicas through `-ro`, or through the cluster's pooler of that type when it has one (unless
    * `pooled` is false); user, password and database come from the app Secret by reference.
    * A container that already has one of the variables is refused: give a second connection a
-   * `variablePrefix`.
+   * `variablePrefix`. Add poolers before wiring: a pooler added after a container was wired past
+   * it is refused.
    */
   addConnectionEnv(container: kplus.Container, options?: ConnectionEnvOptions): void;
 }
