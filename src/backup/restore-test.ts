@@ -18,6 +18,7 @@ import { scheduledJob, workContainer } from '../core/scheduled-job';
 import { BasicAuthCredentials, ScheduledJobOptions } from '../core/scheduled-job-options';
 import { scriptFiles } from '../core/script-files';
 import { SecretKeyRef } from '../core/secret-ref';
+import { RestrictedSecurity } from '../core/security';
 import { checkServiceUrl } from '../core/urls';
 
 /** Which pgBackRest backup a restore test restores. */
@@ -156,7 +157,7 @@ export class RestoreTest extends Construct {
     if ((checkDuration(this, 'activeDeadline', deadline) ?? 0) < minimum * 60_000) {
       throw propError(this, 'activeDeadline', deadline.toHumanString(), `at least startTimeout + 15 minutes (${minimum} minutes): restoring, starting and reporting must fit before the Job is killed`);
     }
-    const user = props.runAsUser ?? 999;
+    const user = props.runAsUser ?? RestrictedSecurity.POSTGRES_USER;
     checkInteger(this, 'runAsUser', user, 1, 2147483647);
     checkServiceUrl(this, 'pushgatewayUrl', props.pushgatewayUrl, 'http://pushgateway.monitoring:9091');
 
