@@ -56,13 +56,6 @@ export interface RecoveryTargetProps {
 }
 
 /**
- * Replaced by core's `PostgresSetting` (issue 13); not exported from the package. Kept for
- * in-repository imports that have not moved yet.
- * @deprecated use `PostgresSetting`
- */
-export type RecoverySetting = PostgresSetting;
-
-/**
  * A typed recovery target, rendered both as pgBackRest restore options and as PostgreSQL
  * recovery settings.
  */
