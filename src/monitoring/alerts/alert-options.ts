@@ -1,10 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { MetricSource } from './alert-rule';
 
-/**
- * The typed thresholds of each alert family (`AlertFamily.replication(options)`, ...). Plain
- * structs: the families import them, they import nothing from the families.
- */
+// The typed thresholds of each alert family (`AlertFamily.replication(options)`, ...). Plain
+// structs: the families import them, they import nothing from the families.
 
 /** Options shared by families that can read either postgres_exporter or CloudNativePG metrics. */
 export interface SourceOptions {

@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 
-/** Values as the alert catalog writes them into rules. Internal: not re-exported from the library. */
+// Values as the alert catalog writes them into rules. Internal: not re-exported from the library.
 
 /** A Prometheus duration literal, e.g. `5m`, `8d`, `90s`. */
 export function promDuration(duration: Duration): string {
