@@ -43,9 +43,13 @@ export class PooledWebAppChart extends Chart {
         databases: [{ name: 'myapp', host: 'app-db-rw.database.svc.cluster.local', dbname: 'myapp_production' }],
       },
     });
-    pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password: secret('app-db-app', 'password') });
+    // DATABASE_URL, PGHOST, ... point at the sidecar on localhost:6432.
+    const appPassword = secret('app-db-app', 'password');
+    pooler.addConnectionEnv(web.containers[0], { database: 'myapp', user: 'myapp', password: appPassword });
 
-    new PgBouncerDeployment(this, 'ReportsPooler', {
+    const reports = new PgBouncerDeployment(this, 'ReportsPooler', {
+      // The Service, and so the host applications connect to, is "reports-pgbouncer".
+      name: 'reports-pgbouncer',
       authFile: userlist,
       connectionBudget: replicaBudget,
       settings: {
@@ -58,6 +62,9 @@ export class PooledWebAppChart extends Chart {
       },
       exporter: { user: 'pgbouncer_stats', password: secret('pgbouncer-stats', 'password') },
     });
+    // The web app's report pages read the replica through the shared pooler. A second connection
+    // in one container needs its own variable names: REPORTS_DATABASE_URL, REPORTS_PGHOST, ...
+    reports.addConnectionEnv(web.containers[0], { database: 'reports', user: 'myapp', password: appPassword, variablePrefix: 'REPORTS_' });
 
     // Migrations connect directly, outside the poolers.
     budget.addConsumer('migrations job', 2, 'direct, one at a time plus a lock watcher');
