@@ -27,7 +27,8 @@ export interface Outcome {
   readonly reason: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A pause that does not keep the process alive on its own. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 const live = new Set<LocalCluster>();
 
 /**

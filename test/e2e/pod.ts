@@ -48,7 +48,8 @@ interface Slot {
   readonly exits: { code: number; lines: string }[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A pause that does not keep the process alive on its own. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
  * One pod: processes in their own mount, PID and UTS namespaces in a network namespace of the pod,
