@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DumpStorage, PgBackRestBackups, PgDumpBackup, RestoreCheck, RestoreSource, RestoreTest, Schedule, SecretKeyRef, Warnings } from '../../src';
+import { DumpStorage, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, RestoreCheck, RestoreSource, RestoreTest, Schedule, SecretKeyRef, Warnings } from '../../src';
 import { skippedRuns } from '../../src/core/daylight-saving';
 import { backupChart } from '../backup/fixtures';
 
@@ -61,9 +61,10 @@ describe('#10.9 daylight-saving gaps', () => {
     const zones = Intl.supportedValuesOf('timeZone');
     const { chart, settings, clientTls } = backupChart();
     const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Pw', 'pw'), 'password');
+    const server = PgBackRestServerSidecar.fromServerAttributes({ host: 'db-0.db', dataDirectory: '/pgdata' });
     // WHEN backups, dumps and restore tests are created in each with their default schedule
     zones.forEach((timeZone, i) => {
-      new PgBackRestBackups(chart, `Backups${i}`, { settings, databaseHost: 'db-0.db', dataDirectory: '/pgdata', tls: clientTls, timeZone });
+      new PgBackRestBackups(chart, `Backups${i}`, { settings, server, tls: clientTls, timeZone });
       new PgDumpBackup(chart, `Dump${i}`, { connection: { host: 'db', database: 'app', user: 'app', password }, storage: DumpStorage.existingClaim('dumps'), timeZone });
       new RestoreTest(chart, `RestoreTest${i}`, { source: RestoreSource.pgBackRest(settings), checks: [RestoreCheck.integrity()], timeZone });
     });
