@@ -1,3 +1,4 @@
+import { DUMP_STAMP_GLOB } from '../core/dump-names';
 import { shellQuote } from '../core/shell';
 
 /** What the pg_dump job script bakes in (connection settings come from the environment). */
@@ -15,12 +16,6 @@ export interface PgDumpScriptOptions {
   readonly scratch: string;
 }
 
-/**
- * The UTC stamp in every dump name (`date -u +%Y%m%dT%H%M%SZ`) as a glob. Dumps of one database
- * are matched as `<database>-<stamp>[.dump]`, never by a bare prefix: `app-*` would also match
- * `app-logs-...`, whose dumps retention would then delete and restore tests would pick.
- */
-export const DUMP_STAMP_GLOB = '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z';
 
 /**
  * The bash script a pg_dump CronJob runs: dump to a partial name, rename when complete, prove

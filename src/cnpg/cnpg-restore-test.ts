@@ -243,6 +243,3 @@ function mountApiToken(job: kplus.CronJob, containerNames: string[]): void {
   }
   ApiObject.of(job).addJsonPatch(...patches);
 }
-
-// The contract tests read the script from here.
-export { CREATE_SCRIPT };

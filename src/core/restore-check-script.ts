@@ -1,6 +1,6 @@
+import { DUMP_STAMP_GLOB } from './dump-names';
 import { shellQuote } from './shell';
 // The dump naming is backup's (pg_dump writes the names this script reads back).
-import { DUMP_STAMP_GLOB } from '../backup/pg-dump-script';
 
 /** A check as the script runs it (backup's `RestoreCheck` has this shape). */
 export interface ScriptCheck {

@@ -8,7 +8,7 @@ import { run, runUnchecked, serviceTempDir, startService, stopAllServices, write
 import { program } from './harness/programs';
 import { WebhookReceiver } from './harness/webhook';
 import { pgDumpScript } from '../../src/backup/pg-dump-script';
-import { CREATE_SCRIPT } from '../../src/cnpg/cnpg-restore-test';
+import { CREATE_SCRIPT } from '../../src/cnpg/create-step-script';
 import { NOTIFIER_SCRIPT } from '../../src/core/job-scripts';
 import { restoreTestScript, RestoreScriptOptions } from '../../src/core/restore-check-script';
 

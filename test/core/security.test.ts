@@ -29,9 +29,8 @@ describe('RestrictedSecurity', () => {
 
 describe('cdk8s-plus objects', () => {
   // A class as another cdk8s-plus major declares it: jsii stamps every class with its type name.
-  class ForeignDeployment {
-    static readonly [Symbol.for('jsii.rtti')] = { fqn: 'cdk8s-plus-30.Deployment', version: '2.0.0' };
-  }
+  class ForeignDeployment {}
+  Object.defineProperty(ForeignDeployment, Symbol.for('jsii.rtti'), { value: { fqn: 'cdk8s-plus-30.Deployment', version: '2.0.0' } });
 
   test('GIVEN a cdk8s-plus-28 Deployment WHEN checked by kind THEN it is one, and a StatefulSet is not', () => {
     const chart = Testing.chart();

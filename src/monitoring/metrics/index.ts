@@ -20,7 +20,7 @@ const BARMAN_CLOUD_METRICS = [
   'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
 ];
 
-/** What the library's restore tests push (src/backup/restore-test-script.ts writes them). */
+/** What the library's restore tests push (src/core/restore-check-script.ts writes them). */
 const RESTORE_TEST_METRICS = ['pgrel_restore_test_duration_seconds', 'pgrel_restore_test_last_success_timestamp_seconds', 'pgrel_restore_test_success'];
 
 export const METRICS: Readonly<Record<MetricSourceId, readonly string[]>> = {
