@@ -12,13 +12,14 @@ export interface IngressRule {
 /**
  * A NetworkPolicy admitting only the given ingress to the pods with `podLabels` (every port of
  * those pods that no rule names is closed). Ports are read at synth, so containers added later
- * count.
+ * count. `name` names the policy (a construct with a `name` prop names everything it creates).
  */
-export function ingressPolicy(scope: Construct, id: string, podLabels: { [key: string]: string }, rules: IngressRule[]): ApiObject {
+export function ingressPolicy(scope: Construct, id: string, podLabels: { [key: string]: string }, rules: IngressRule[], name?: string): ApiObject {
   if (Object.keys(podLabels).length === 0) throw propError(scope, 'networkPolicy', 'no pod labels', 'a NetworkPolicy needs labels that select the pods; give the workload labels or turn networkPolicy off');
   return new ApiObject(scope, id, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
+    ...(name !== undefined ? { metadata: { name } } : {}),
     spec: {
       podSelector: { matchLabels: podLabels },
       policyTypes: ['Ingress'],

@@ -229,7 +229,8 @@ export class PostgresExporter extends Construct {
       });
       service.metadata.addLabel(...selectorLabel(workload));
       if (props.networkPolicy ?? true) {
-        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels, [{ ports: () => [port], from: props.scrapers ?? [NetworkPeer.namespaceNamed('monitoring')] }]);
+        ingressPolicy(this, 'NetworkPolicy', workload.matchLabels,
+          [{ ports: () => [port], from: props.scrapers ?? [NetworkPeer.namespaceNamed('monitoring')] }], props.name);
       }
     }
     checkUniqueNames(this);

@@ -159,7 +159,7 @@ export class PgBouncerDeployment extends Construct {
       ingressPolicy(this, 'NetworkPolicy', this.deployment.matchLabels, [
         { ports: () => [this.pooler.port], from: props.clients ?? [NetworkPeer.sameNamespace()] },
         { ports: () => (props.exporter ? [EXPORTER_PORT] : []), from: props.metricsScrapers ?? [NetworkPeer.namespaceNamed('monitoring')] },
-      ]);
+      ], props.name);
     }
     checkUniqueNames(this);
   }

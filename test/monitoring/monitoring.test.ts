@@ -105,7 +105,7 @@ describe('PostgresExporter', () => {
       .toThrow('at least one GAUGE or COUNTER column');
   });
 
-  test('GIVEN a name WHEN the exporter runs as its own Deployment THEN the Service and the Deployment are named after it', () => {
+  test('GIVEN a name WHEN the exporter runs as its own Deployment THEN the Service, the Deployment and its NetworkPolicy are named after it', () => {
     // GIVEN
     const { chart, connection } = setup();
     // WHEN
@@ -115,6 +115,7 @@ describe('PostgresExporter', () => {
     expect(manifests.find((m) => m.kind === 'Service').metadata.name).toBe('app-db-metrics');
     expect(manifests.find((m) => m.kind === 'Deployment').metadata.name).toBe('app-db-metrics');
     expect(manifests.find((m) => m.kind === 'Deployment').spec.template.spec.containers[0].name).toBe('app-db-metrics');
+    expect(manifests.find((m) => m.kind === 'NetworkPolicy').metadata.name).toBe('app-db-metrics');
   });
 
   test('GIVEN a name that is no Service name WHEN the exporter runs as its own Deployment THEN it is refused', () => {
