@@ -76,6 +76,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // The precompiled schema validators and the CEL rules are read at synth; tsc does not copy them into lib/.
 for (const pattern of GENERATED) project.gitattributes.addAttributes(`/${pattern}`, 'linguist-generated');
 
+// projen silences jsii's reserved-word warnings; names reserved in Java, C#, Python or Go break
+// those bindings, so every warning fails the build instead.
+project.compileTask.reset('jsii --fail-on-warnings');
+project.tasks.tryFind('watch')?.reset('jsii -w');
 project.compileTask.exec('mkdir -p lib/schemas && cp src/schemas/*.json src/schemas/*.validate.js lib/schemas/');
 // jsii 6 warns on every run that Node 20 is past end-of-life; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_RELEASE', '1');
