@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type { CnpgObjectStoreProps } from './object-store';
 import { ObjectStoreCompression } from './object-store-choices';
+import type { CnpgObjectStoreProps } from './object-store-props';
 import { checkNoUrlCredentials } from './secret-literals';
 import { propError } from '../core/errors';
 

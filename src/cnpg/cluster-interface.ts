@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { CnpgBackupMethod } from './cluster-choices';
 import type { ImageCatalogReference } from './cnpg-cluster-props';
-import type { ICnpgObjectStore } from './object-store';
+import type { ICnpgObjectStore } from './object-store-props';
 import { ConnectionEnvOptions } from '../core/connection-env';
 import { ContainerImage } from '../core/image';
 

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AntiAffinity, DataDurability, PrimaryUpdateMethod, SynchronousMethod } from './cluster-choices';
-import type { ICnpgObjectStore } from './object-store';
+import type { ICnpgObjectStore } from './object-store-props';
 import { RecoveryTarget } from '../backup/recovery-target';
 import { ContainerImage } from '../core/image';
 import { SecretKeyRef } from '../core/secret-ref';

@@ -11,7 +11,7 @@ import { CnpgClusterProps, ImageCatalogReference } from './cnpg-cluster-props';
 import { CnpgPooler, CnpgPoolerOptions } from './cnpg-pooler';
 import { CnpgScheduledBackup, CnpgScheduledBackupOptions } from './cnpg-scheduled-backup';
 import { CnpgClusterImportOptions, ImportedCnpgCluster } from './imported-cluster';
-import { CnpgObjectStoreProps, ICnpgObjectStore } from './object-store';
+import { CnpgObjectStoreProps, ICnpgObjectStore } from './object-store-props';
 import { ConnectionEnvOptions } from '../core/connection-env';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';

@@ -7,7 +7,7 @@ import { ICnpgCluster } from './cluster-interface';
 import { clusterSpec } from './cluster-spec';
 import { CnpgClusterProps } from './cnpg-cluster-props';
 import { CREATE_SCRIPT, DIR, THROWAWAY_LABEL } from './create-step-script';
-import { ICnpgObjectStore } from './object-store';
+import { ICnpgObjectStore } from './object-store-props';
 import { RestoreCheck } from '../backup/restore-check';
 import { celErrors } from '../core/cel-validation';
 import { annotateConfigHash } from '../core/config-hash';

@@ -4,7 +4,7 @@ import { CnpgBackupMethod } from './cluster-choices';
 import { addClusterConnection } from './cluster-connection';
 import { ICnpgCluster } from './cluster-interface';
 import { ImageCatalogReference } from './cnpg-cluster-props';
-import { ICnpgObjectStore } from './object-store';
+import { ICnpgObjectStore } from './object-store-props';
 import { ConnectionEnvOptions } from '../core/connection-env';
 import { ContainerImage } from '../core/image';
 import { assertServiceName } from '../core/naming';
