@@ -54,7 +54,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // --ci: a changed snapshot fails instead of being rewritten.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/contract/'],
+      // The real programs run in `npm run test:contract` and `npm run e2e`, not in the unit tests.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/contract/', '<rootDir>/test/e2e/'],
       // Compiling the CNPG Cluster and Pooler schemas takes seconds on a busy machine.
       testTimeout: 30_000,
       coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/src/imports/', '<rootDir>/src/schemas/'],
