@@ -1,5 +1,5 @@
 /**
- * `npm run e2e -- DIR|FILE... [--secrets FILE] [--images FILE] [--ready-timeout SECONDS] [--logs DIR] [--verbose]`:
+ * `npm run e2e -- DIR|FILE... [--secrets FILE] [--images FILE] [--ready-timeout SECONDS] [--job-timeout SECONDS] [--logs DIR] [--placeholder-secrets] [--verbose]`:
  * runs synthesized YAML with the local kubelet of test/e2e and prints one line per workload and
  * job, then `N passed, N failed, N not runnable here`. Exits 1 when anything failed. Needs root.
  */
@@ -13,20 +13,24 @@ async function main(argv: string[]): Promise<number> {
   let secrets: string | undefined;
   let images: string | undefined;
   let readyTimeout = 120;
+  let jobTimeout = 300;
   let verbose = false;
   let logs: string | undefined;
+  let placeholders = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--secrets') secrets = argv[++i];
     else if (a === '--images') images = argv[++i];
     else if (a === '--ready-timeout') readyTimeout = Number(argv[++i]);
+    else if (a === '--job-timeout') jobTimeout = Number(argv[++i]);
     else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--logs') logs = argv[++i];
+    else if (a === '--placeholder-secrets') placeholders = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else inputs.push(a);
   }
   if (inputs.length === 0) {
-    console.error('usage: cli.ts DIR|FILE... [--secrets FILE] [--images FILE] [--ready-timeout SECONDS] [--logs DIR] [--verbose]');
+    console.error('usage: cli.ts DIR|FILE... [--secrets FILE] [--images FILE] [--ready-timeout SECONDS] [--job-timeout SECONDS] [--logs DIR] [--placeholder-secrets] [--verbose]');
     return 2;
   }
   if (process.getuid?.() !== 0) throw new Error('the e2e harness needs root (network namespaces, mounts)');
@@ -37,8 +41,10 @@ async function main(argv: string[]): Promise<number> {
     secrets: secrets ? loadManifests([secrets]).filter((o) => o.kind === 'Secret') : [],
     images: images ? loadImageFile(images) : [],
     readyTimeoutMs: readyTimeout * 1000,
+    jobTimeoutMs: jobTimeout * 1000,
     log: verbose ? (line) => console.error(line) : undefined,
     keepLogsIn: logs,
+    placeholderSecrets: placeholders,
   });
   let outcomes;
   const interrupt = () => void cluster.down().then(() => process.exit(130));

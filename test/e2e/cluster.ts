@@ -16,6 +16,8 @@ export interface ClusterOptions {
   /** Longest run of a Job (activeDeadlineSeconds when shorter). @default 300 s */
   readonly jobTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** Secrets missing from `secrets` get a placeholder value for every key (wiring runs; real logins fail). @default false */
+  readonly placeholderSecrets?: boolean;
   /** Copy every container's log here before the state is removed. */
   readonly keepLogsIn?: string;
 }
@@ -67,7 +69,7 @@ export class LocalCluster implements PodHost {
     const secrets = options.secrets ?? [];
     const configMaps = objects.filter((o) => o.kind === 'ConfigMap');
     this.sources = {
-      secret: (ns, name) => secrets.find((s) => s.metadata.name === name && namespaceOf(s) === ns),
+      secret: (ns, name) => secrets.find((s) => s.metadata.name === name && namespaceOf(s) === ns) ?? this.placeholder(ns, name),
       configMap: (ns, name) => configMaps.find((c) => c.metadata.name === name && namespaceOf(c) === ns),
     };
     for (const s of objects.filter((o) => o.kind === 'Secret')) this.notes.push(`Secret ${s.metadata.name} in the manifests ignored: Secrets come from --secrets`);
@@ -83,6 +85,13 @@ export class LocalCluster implements PodHost {
     this.network = PodNetwork.create();
   }
 
+  private placeholder(namespace: string, name: string): KubeObject | undefined {
+    if (!this.options.placeholderSecrets) return undefined;
+    const note = `Secret ${namespace}/${name} not given: placeholder values used`;
+    if (!this.notes.includes(note)) this.notes.push(note);
+    return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, placeholder: true };
+  }
+
   public get hostAddress(): string {
     return this.network.hostAddress;
   }
@@ -95,8 +104,8 @@ export class LocalCluster implements PodHost {
     return this.network.addPod();
   }
 
-  public ensureTopLevelDir(at: string): void {
-    this.network.ensureTopLevelDir(at);
+  public ensureMountPoint(at: string): void {
+    this.network.ensureMountPoint(at);
   }
 
   public removeNetwork(netns: string): void {
@@ -184,6 +193,7 @@ export class LocalCluster implements PodHost {
       const run = async () => {
         for (const name of names) {
           const pod = new Pod(w, name, this, this.network.stateDir);
+          pod.initTimeoutMs = timeout;
           this.pods.push(pod);
           this.log(`# starting pod ${name} (${w.kind} ${w.name})`);
           await pod.start();
@@ -224,6 +234,7 @@ export class LocalCluster implements PodHost {
     this.pods.push(pod);
     this.log(`# running ${label} as pod ${pod.name}`);
     const timeoutMs = Math.min(this.options.jobTimeoutMs ?? 300_000, (w.activeDeadlineSeconds ?? Infinity) * 1000);
+    pod.initTimeoutMs = timeoutMs;
     await pod.start();
     let outcome: Outcome;
     if (pod.skipped.length > 0) {

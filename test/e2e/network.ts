@@ -101,15 +101,20 @@ export class PodNetwork {
   }
 
   /**
-   * Makes a missing top-level directory (e.g. /docker-entrypoint-initdb.d) on the host so a volume
-   * can be mounted there: nothing can overlay / itself. It stays empty (mounts happen in the pods'
-   * namespaces) and is removed with the run.
+   * Makes a missing mount point on the host when a container's namespace cannot make it itself:
+   * under / (nothing can overlay / itself) or under a directory holding other mounts (an overlay of
+   * /run would hide /run/netns). It stays empty (the mounts happen in the pods' namespaces) and is
+   * removed with the run; every other missing path is made inside an overlay in the container.
    */
-  public ensureTopLevelDir(at: string): void {
-    const top = `/${at.split('/')[1]}`;
-    if (fs.existsSync(top)) return;
-    fs.mkdirSync(top, { mode: 0o755 });
-    fs.appendFileSync(path.join(this.stateDir, 'created-roots'), `${top}\n`);
+  public ensureMountPoint(at: string): void {
+    if (fs.existsSync(at)) return;
+    let ancestor = path.dirname(at);
+    while (!fs.existsSync(ancestor)) ancestor = path.dirname(ancestor);
+    const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter(Boolean);
+    if (ancestor !== '/' && !mounts.some((m) => m.startsWith(`${ancestor}/`))) return;
+    const first = path.join(ancestor, at.slice(ancestor.length).split('/').filter(Boolean)[0]);
+    fs.mkdirSync(at, { recursive: true, mode: 0o755 });
+    fs.appendFileSync(path.join(this.stateDir, 'created-roots'), `${first}\n`);
   }
 
   /** Deletes every namespace and link of this run, and its state directory. */
@@ -133,12 +138,16 @@ function removeById(id: string): void {
 function removeCreatedRoots(stateDir: string): void {
   const file = path.join(stateDir, 'created-roots');
   if (!fs.existsSync(file)) return;
-  for (const dir of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // not empty or gone: leave it
-    }
+  for (const dir of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) removeEmptyTree(dir);
+}
+
+/** Removes a tree of empty directories; anything holding a file (someone else's) stays. */
+function removeEmptyTree(dir: string): void {
+  try {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeEmptyTree(path.join(dir, entry.name));
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty or gone: leave it
   }
 }
 

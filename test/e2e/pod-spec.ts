@@ -23,6 +23,9 @@ export interface PodIdentity {
 export class ConfigError extends Error {}
 
 function secretData(secret: KubeObject): Record<string, string> {
+  if (secret.placeholder) {
+    return new Proxy({}, { has: () => true, get: (_t, key) => `placeholder-${secret.metadata.name}-${String(key)}` }) as Record<string, string>;
+  }
   const data: Record<string, string> = { ...(secret.stringData ?? {}) };
   for (const [k, v] of Object.entries<string>(secret.data ?? {})) data[k] = Buffer.from(v, 'base64').toString('utf8');
   return data;

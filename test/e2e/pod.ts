@@ -13,8 +13,8 @@ export interface PodHost {
   readonly images: readonly ImageSpec[];
   readonly hostAddress: string;
   addNetwork(): { netns: string; ip: string };
-  /** Makes a missing top-level mount point on the host (removed with the run). */
-  ensureTopLevelDir(at: string): void;
+  /** Makes a missing mount point on the host where no overlay can (removed with the run). */
+  ensureMountPoint(at: string): void;
   removeNetwork(netns: string): void;
   /** The host directory of a claim (outlives pods; shared by every pod that mounts it). */
   claimDir(namespace: string, claim: string): string;
@@ -66,6 +66,8 @@ export class Pod {
   public terminating = false;
   public readyAt?: number;
   public finished = false;
+  /** How long an init container may run (the Job's or the readiness budget). */
+  public initTimeoutMs = 300_000;
   private readonly slots = new Map<string, Slot>();
   private readonly dir: string;
   private readonly volumeDirs = new Map<string, string>();
@@ -142,8 +144,8 @@ export class Pod {
       for (const r of resolved.filter((c) => c.role === 'main' && !c.unrunnable && !c.needsApiServer)) this.startSlot(this.slots.get(r.name)!);
       this.runProbes();
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      this.problems.push(`pod ${this.name}: ${e.message}`);
+      // Whatever stops a container from starting is this pod's failure, reported, not the run's.
+      this.problems.push(`pod ${this.name}: ${(e as Error).message}`);
     }
   }
 
@@ -230,7 +232,7 @@ export class Pod {
         host = path.join(host, m.subPath);
         if (!fs.existsSync(host)) fs.mkdirSync(host, { recursive: true });
       }
-      this.host.ensureTopLevelDir(m.mountPath);
+      this.host.ensureMountPoint(m.mountPath);
       return { host, at: m.mountPath, readOnly: m.readOnly === true };
     });
     const scratch = path.join(this.dir, 'layer', c.name);
@@ -329,10 +331,10 @@ export class Pod {
 
   private async runInit(slot: Slot): Promise<boolean> {
     this.startSlot(slot);
-    const code = await Promise.race([slot.process!.exited, sleep(300_000).then(() => 'timeout' as const)]);
+    const code = await Promise.race([slot.process!.exited, sleep(this.initTimeoutMs).then(() => 'timeout' as const)]);
     if (code === 0) return true;
     if (code === 'timeout') await slot.process!.kill();
-    this.problems.push(`pod ${this.name} init container ${slot.resolved.name} ${code === 'timeout' ? 'did not finish in 300 s' : `exited ${code}`}: ${slot.process!.lastLines()}`);
+    this.problems.push(`pod ${this.name} init container ${slot.resolved.name} ${code === 'timeout' ? `did not finish in ${this.initTimeoutMs / 1000} s` : `exited ${code}`}: ${slot.process!.lastLines()}`);
     this.finished = true;
     return false;
   }
