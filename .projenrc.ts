@@ -134,4 +134,16 @@ project.addTask('test:contract', {
   receiveArgs: true,
 });
 
+project.addTask('e2e', {
+  description: 'Run a directory of synthesized YAML on the local kubelet of test/e2e: DIR [FILES] [--secrets F] [--images F] (root; real programs)',
+  exec: `${tsNode} test/e2e/cli.ts`,
+  receiveArgs: true,
+});
+
+project.addTask('test:e2e', {
+  description: "End-to-end scenarios: the examples' synthesized YAML run by the local kubelet of test/e2e (root; real programs)",
+  exec: "jest --ci --runInBand --coverage=false --testPathIgnorePatterns=/node_modules/ --testMatch '<rootDir>/test/e2e/**/*.test.ts'",
+  receiveArgs: true,
+});
+
 project.synth();

@@ -123,7 +123,18 @@ export class PodNetwork {
     removeById(this.id);
     removeCreatedRoots(this.stateDir);
     fs.rmSync(this.stateDir, { recursive: true, force: true });
+    releaseNetnsMount();
   }
+}
+
+/**
+ * `ip netns add` mounts /run/netns onto itself; with no namespace left, undo it, so the host is as
+ * the run found it (a mount under /run keeps the contract tests from overlaying /run).
+ */
+function releaseNetnsMount(): void {
+  const left = (spawnSync('/usr/sbin/ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '').trim();
+  const mounted = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === '/run/netns');
+  if (left === '' && mounted) spawnSync('/usr/bin/umount', ['/run/netns'], { stdio: 'ignore' });
 }
 
 function removeById(id: string): void {
