@@ -1,10 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { barmanConfiguration, BarmanConfiguration } from './barman-configuration';
+import { CnpgClusterBase } from './cluster-base';
 import { checkClusterProps } from './cluster-checks';
 import { CnpgBackupMethod } from './cluster-choices';
-import { addClusterConnection } from './cluster-connection';
 import { ICnpgCluster } from './cluster-interface';
 import { ClusterBackup, clusterSpec } from './cluster-spec';
 import { CnpgClusterProps, ImageCatalogReference } from './cnpg-cluster-props';
@@ -12,7 +11,6 @@ import { CnpgPooler, CnpgPoolerOptions } from './cnpg-pooler';
 import { CnpgScheduledBackup, CnpgScheduledBackupOptions } from './cnpg-scheduled-backup';
 import { CnpgClusterImportOptions, ImportedCnpgCluster } from './imported-cluster';
 import { CnpgObjectStoreProps, ICnpgObjectStore } from './object-store-props';
-import { ConnectionEnvOptions } from '../core/connection-env';
 import { propError } from '../core/errors';
 import { ContainerImage, ImageCatalog } from '../core/image';
 import { assertServiceName, dnsLabel } from '../core/naming';
@@ -26,7 +24,7 @@ import { checkUniqueNames } from '../core/unique-names';
  * switchover on updates, and our own PodMonitor (CloudNativePG's `enablePodMonitor` is
  * deprecated). Backups go through the barman-cloud plugin (`backupTo`).
  */
-export class CnpgCluster extends Construct implements ICnpgCluster {
+export class CnpgCluster extends CnpgClusterBase {
   /**
    * A cluster managed elsewhere (another chart, another tool), by name. It can be wired into
    * applications (`addConnectionEnv`), fronted by a `CnpgPooler`, backed up by a
@@ -78,26 +76,6 @@ export class CnpgCluster extends Construct implements ICnpgCluster {
     addPodMonitor(this, 'PodMonitor', { matchLabels: { 'cnpg.io/cluster': this.name, 'cnpg.io/podRole': 'instance' }, port: 'metrics', clusterLabel: this.name });
   }
 
-  /** The Service of the primary, `<name>-rw`. */
-  public get rwServiceName(): string {
-    return `${this.name}-rw`;
-  }
-
-  /** The Service of the standbys, `<name>-ro`. */
-  public get roServiceName(): string {
-    return `${this.name}-ro`;
-  }
-
-  /** The Service of any instance, `<name>-r`. */
-  public get rServiceName(): string {
-    return `${this.name}-r`;
-  }
-
-  /** The Secret CloudNativePG generates for the application owner, `<name>-app`. */
-  public get appSecretName(): string {
-    return `${this.name}-app`;
-  }
-
   /** The object store `backupTo` sends this cluster's WAL and base backups to, if any. */
   public get backupStore(): ICnpgObjectStore | undefined {
     return this.objectStore;
@@ -107,15 +85,6 @@ export class CnpgCluster extends Construct implements ICnpgCluster {
   public get backupMethod(): CnpgBackupMethod | undefined {
     if (this.objectStore) return CnpgBackupMethod.PLUGIN;
     return this.inTreeBackup ? CnpgBackupMethod.BARMAN_OBJECT_STORE : undefined;
-  }
-
-  /**
-   * Gives an application container its connection (see `ICnpgCluster.addConnectionEnv`): through
-   * the cluster's pooler for the target when it has one, else the `-rw` or `-ro` Service. Add
-   * poolers first: a pooler added after a container was wired past it is refused.
-   */
-  public addConnectionEnv(container: kplus.Container, options?: ConnectionEnvOptions): void {
-    addClusterConnection(this, this, container, options);
   }
 
   /**

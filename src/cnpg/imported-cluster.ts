@@ -1,11 +1,8 @@
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CnpgClusterBase } from './cluster-base';
 import { CnpgBackupMethod } from './cluster-choices';
-import { addClusterConnection } from './cluster-connection';
-import { ICnpgCluster } from './cluster-interface';
 import { ImageCatalogReference } from './cnpg-cluster-props';
 import { ICnpgObjectStore } from './object-store-props';
-import { ConnectionEnvOptions } from '../core/connection-env';
 import { ContainerImage } from '../core/image';
 import { assertServiceName } from '../core/naming';
 
@@ -47,7 +44,7 @@ export interface CnpgClusterImportOptions {
 }
 
 /** A cluster managed elsewhere: referenced by name, never rendered. */
-export class ImportedCnpgCluster extends Construct implements ICnpgCluster {
+export class ImportedCnpgCluster extends CnpgClusterBase {
   public readonly database: string;
   public readonly owner: string;
   public readonly image?: ContainerImage;
@@ -68,25 +65,5 @@ export class ImportedCnpgCluster extends Construct implements ICnpgCluster {
 
   public get backupMethod(): CnpgBackupMethod | undefined {
     return this.backupStore ? CnpgBackupMethod.PLUGIN : undefined;
-  }
-
-  public get rwServiceName(): string {
-    return `${this.name}-rw`;
-  }
-
-  public get roServiceName(): string {
-    return `${this.name}-ro`;
-  }
-
-  public get rServiceName(): string {
-    return `${this.name}-r`;
-  }
-
-  public get appSecretName(): string {
-    return `${this.name}-app`;
-  }
-
-  public addConnectionEnv(container: kplus.Container, options?: ConnectionEnvOptions): void {
-    addClusterConnection(this, this, container, options);
   }
 }

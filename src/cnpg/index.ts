@@ -2,6 +2,7 @@
 export { AntiAffinity, CnpgBackupMethod, DataDurability, PrimaryUpdateMethod, SynchronousMethod } from './cluster-choices';
 export type { ICnpgCluster } from './cluster-interface';
 export type { CnpgClusterProps, CnpgRecovery, ImageCatalogReference, ManagedRole, SynchronousReplication } from './cnpg-cluster-props';
+export { CnpgClusterBase } from './cluster-base';
 export { CnpgCluster } from './cnpg-cluster';
 export type { CnpgClusterImportOptions } from './imported-cluster';
 export { CnpgPooler } from './cnpg-pooler';
