@@ -54,12 +54,23 @@ export function addClusterConnection(
     if (host === undefined) host = type === 'rw' ? cluster.rwServiceName : cluster.roServiceName;
     if (options.pooled !== false && !state.poolers.has(type)) state.direct.add(type);
   }
+  if (type === 'ro' && (cluster as { instances?: number }).instances === 1) {
+    throw propError(scope, 'addConnectionEnv.target', 'replicas', `${cluster.name} runs one instance, so ${cluster.roServiceName} has no endpoints: `
+      + 'give the cluster instances of at least 2, or connect to the primary');
+  }
+  if (options.user !== undefined && options.user !== cluster.owner && options.password === undefined) {
+    throw propError(scope, 'addConnectionEnv.password', undefined, `the user "${options.user}" is not the owner "${cluster.owner}", whose password the app Secret holds: `
+      + 'give that user\'s password as a SecretKeyRef');
+  }
   const secret = appSecret(scope, cluster);
   const fromSecret = (key: string): ConnectionValue => ({ secret, key });
+  // The operator's own <name>-app Secret carries dbname; an owner Secret of yours is basic-auth
+  // (username and password only), so the database is the one the cluster bootstraps.
+  const generated = cluster.appSecretName === `${cluster.name}-app`;
   addConnectionVariables(scope, container, {
     host,
     port: 5432,
-    database: options.database !== undefined ? { literal: options.database } : fromSecret('dbname'),
+    database: options.database !== undefined ? { literal: options.database } : generated ? fromSecret('dbname') : { literal: cluster.database },
     user: options.user !== undefined ? { literal: options.user } : fromSecret('username'),
     password: options.password ? secretValue(options.password) : fromSecret('password'),
   }, options);

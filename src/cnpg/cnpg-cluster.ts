@@ -50,6 +50,9 @@ export class CnpgCluster extends CnpgClusterBase {
   public readonly imageCatalog?: ImageCatalogReference;
   /** PostgreSQL parameters as rendered: derived from memory, with the user's on top. */
   public readonly parameters: { [name: string]: string };
+  /** How many instances (a primary and its standbys) the cluster runs. */
+  public readonly instances: number;
+  private readonly ownerSecretName?: string;
   private objectStore?: ICnpgObjectStore;
   private inTreeBackup?: BarmanConfiguration;
 
@@ -65,6 +68,8 @@ export class CnpgCluster extends CnpgClusterBase {
     this.imageCatalog = props.imageCatalog;
     this.image = props.imageCatalog ? undefined : props.image ?? ImageCatalog.CNPG_POSTGRES;
     this.parameters = { ...parameters };
+    this.instances = props.instances ?? 3;
+    this.ownerSecretName = props.ownerSecret?.name;
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
@@ -74,6 +79,14 @@ export class CnpgCluster extends CnpgClusterBase {
     });
     SchemaValidation.addTo(this.resource);
     addPodMonitor(this, 'PodMonitor', { matchLabels: { 'cnpg.io/cluster': this.name, 'cnpg.io/podRole': 'instance' }, port: 'metrics', clusterLabel: this.name });
+  }
+
+  /**
+   * The Secret of the application owner: `ownerSecret` when given (CloudNativePG then uses it and
+   * creates no `<name>-app`), else `<name>-app`.
+   */
+  public get appSecretName(): string {
+    return this.ownerSecretName ?? super.appSecretName;
   }
 
   /** The object store `backupTo` sends this cluster's WAL and base backups to, if any. */

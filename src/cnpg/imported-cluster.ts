@@ -41,6 +41,12 @@ export interface CnpgClusterImportOptions {
    * @default - it takes no backups known here
    */
   readonly backupStore?: ICnpgObjectStore;
+  /**
+   * The Secret holding the application owner's credentials, when it is not the one CloudNativePG
+   * generates (the cluster was bootstrapped with an owner Secret of yours, basic-auth).
+   * @default "<name>-app"
+   */
+  readonly appSecretName?: string;
 }
 
 /** A cluster managed elsewhere: referenced by name, never rendered. */
@@ -51,6 +57,7 @@ export class ImportedCnpgCluster extends CnpgClusterBase {
   public readonly imageCatalog?: ImageCatalogReference;
   public readonly parameters: { [name: string]: string };
   public readonly backupStore?: ICnpgObjectStore;
+  private readonly givenAppSecretName?: string;
 
   constructor(scope: Construct, id: string, public readonly name: string, options: CnpgClusterImportOptions = {}) {
     super(scope, id);
@@ -61,6 +68,11 @@ export class ImportedCnpgCluster extends CnpgClusterBase {
     this.imageCatalog = options.imageCatalog;
     this.parameters = { ...options.parameters };
     this.backupStore = options.backupStore;
+    this.givenAppSecretName = options.appSecretName;
+  }
+
+  public get appSecretName(): string {
+    return this.givenAppSecretName ?? super.appSecretName;
   }
 
   public get backupMethod(): CnpgBackupMethod | undefined {

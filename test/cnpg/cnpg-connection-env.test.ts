@@ -138,3 +138,54 @@ describe('CnpgCluster.fromClusterName', () => {
     expect([cluster.database, cluster.owner, cluster.backupStore, cluster.backupMethod]).toEqual(['legacy', 'app', undefined, undefined]);
   });
 });
+
+describe('CnpgCluster.addConnectionEnv: the review findings', () => {
+  test('GIVEN an owner Secret of yours WHEN an app is wired THEN credentials come from that Secret and the database is the bootstrapped one (the operator creates no -app Secret then)', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const owner = kplus.Secret.fromSecretName(chart, 'Owner', 'shop-owner');
+    const cluster = new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5), database: 'shop', owner: 'shop', ownerSecret: owner });
+    // WHEN
+    cluster.addConnectionEnv(app(chart).containers[0]);
+    // THEN
+    const env = envOf(synthValidated(chart));
+    expect(cluster.appSecretName).toBe('shop-owner');
+    expect(env.slice(2, 5)).toEqual([
+      { name: 'PGDATABASE', value: 'shop' },
+      { name: 'PGUSER', valueFrom: { secretKeyRef: { name: 'shop-owner', key: 'username' } } },
+      { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'shop-owner', key: 'password' } } },
+    ]);
+    expect(JSON.stringify(env)).not.toContain('shop-db-app');
+  });
+
+  test('GIVEN an imported cluster with its own owner Secret WHEN an app is wired THEN that Secret is read', () => {
+    const chart = Testing.chart();
+    const cluster = CnpgCluster.fromClusterName(chart, 'Db', 'legacy-db', { database: 'legacy', appSecretName: 'legacy-owner' });
+    cluster.addConnectionEnv(app(chart).containers[0]);
+    const env = envOf(synthValidated(chart));
+    expect(env[2]).toEqual({ name: 'PGDATABASE', value: 'legacy' });
+    expect(env[4]).toEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'legacy-owner', key: 'password' } } });
+  });
+
+  test('GIVEN another user than the owner without a password WHEN wired THEN refused (the owner\'s password would fail its login at run time)', () => {
+    const chart = Testing.chart();
+    const cluster = new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5) });
+    expect(() => cluster.addConnectionEnv(app(chart).containers[0], { user: 'reporting' })).toThrow(
+      '[test/Db] addConnectionEnv.password: got undefined; the user "reporting" is not the owner "app", whose password the app Secret holds: give that user\'s password as a SecretKeyRef');
+  });
+
+  test('GIVEN another user with its password WHEN wired THEN the password is read from its Secret', () => {
+    const chart = Testing.chart();
+    const cluster = new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5) });
+    const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Reporting', 'reporting-pw'), 'password');
+    cluster.addConnectionEnv(app(chart).containers[0], { user: 'reporting', password });
+    expect(envOf(synthValidated(chart))[4]).toEqual({ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'reporting-pw', key: 'password' } } });
+  });
+
+  test('GIVEN a one-instance cluster WHEN the replicas are wired THEN refused (its -ro Service has no endpoints)', () => {
+    const chart = Testing.chart();
+    const cluster = new CnpgCluster(chart, 'Db', { name: 'shop-db', storageSize: Size.gibibytes(5), instances: 1 });
+    expect(() => cluster.addConnectionEnv(app(chart).containers[0], { target: ConnectionTarget.REPLICAS }))
+      .toThrow('[test/Db] addConnectionEnv.target: got "replicas"; shop-db runs one instance, so shop-db-ro has no endpoints');
+  });
+});
