@@ -66,12 +66,14 @@ export class PgBouncerSidecar extends Construct {
   /** The port PgBouncer listens on inside the pod. */
   public readonly port: number;
   private readonly pooler: PgBouncerInPod;
+  private readonly workload: kplus.Workload;
 
   constructor(scope: Construct, id: string, props: PgBouncerSidecarProps) {
     super(scope, id);
     checkPlusMajor(this, 'workload', props.workload);
     checkInteger(this, 'replicas', props.replicas, 1);
     const workload = props.workload;
+    this.workload = workload;
     const replicas = () => props.replicas ?? replicasOf(this, workload);
     if (props.connectionBudget || props.connectionBudgets?.length) replicas(); // say now, not at synth, that the count is missing
     // Secret files are group-readable when the pod has an fsGroup; the sidecar does not impose
@@ -106,6 +108,13 @@ export class PgBouncerSidecar extends Construct {
    * are refused.
    */
   public addConnectionEnv(container: kplus.Container, options: ConnectionEnvOptions): void {
+    checkPlusMajor(this, 'addConnectionEnv.container', container);
+    // localhost is this pod: a container of another workload, or PgBouncer itself, would reach nothing.
+    const inPod = [...this.workload.containers, ...this.workload.initContainers].includes(container);
+    if (!inPod || container === this.container) {
+      throw propError(this, 'addConnectionEnv.container', container.name ?? '(unnamed)',
+        'a container of the workload this sidecar runs in, other than PgBouncer itself: the connection is localhost');
+    }
     addPgBouncerConnection(this, { host: 'localhost', port: this.port, settings: () => this.pooler.settings() }, container, options);
   }
 

@@ -70,6 +70,17 @@ describe('PgBouncerSidecar on a cdk8s-plus Deployment', () => {
     expect(manifests.find((m) => m.kind === 'ConfigMap').data['pgbouncer.ini']).toContain('max_prepared_statements = 200\n');
   });
 
+  test('GIVEN a sidecar WHEN a container of another workload, or PgBouncer itself, is wired THEN refused (localhost would lead nowhere)', () => {
+    // GIVEN
+    const { chart, web, userlist, password } = webApp();
+    const worker = new kplus.Deployment(chart, 'Worker', { containers: [{ name: 'worker', image: 'registry.example/worker:1.0.0', securityContext: { user: 1000 } }] });
+    const pooler = new PgBouncerSidecar(chart, 'Pooler', { workload: web, authFile: userlist, settings: SEED_SETTINGS });
+    // WHEN / THEN
+    expect(() => pooler.addConnectionEnv(worker.containers[0], { database: 'myapp', user: 'myapp', password })).toThrow(
+      '[test/Pooler] addConnectionEnv.container: got "worker"; a container of the workload this sidecar runs in, other than PgBouncer itself: the connection is localhost');
+    expect(() => pooler.addConnectionEnv(pooler.container, { database: 'myapp', user: 'myapp', password })).toThrow('addConnectionEnv.container: got "pgbouncer"');
+  });
+
   test('GIVEN bad construct props WHEN constructed THEN each is refused', () => {
     const { chart, web, userlist } = webApp();
     expect(() => new PgBouncerSidecar(chart, 'A', { workload: web, authFile: userlist, settings: SEED_SETTINGS, port: 0 })).toThrow('[test/A] port: got 0; expected an integer from 1 to 65535');
