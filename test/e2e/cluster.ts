@@ -63,6 +63,8 @@ export class LocalCluster implements PodHost {
   private readonly serviceChoice = new Map<string, string>();
   private readonly readiness = new Map<Workload, { ready: number; total: number; reasons: string[]; seconds?: string }>();
   private downed = false;
+  /** Host names of test peers on the host's bridge address (a Service outside the manifests, e.g. a Pushgateway). */
+  private readonly peers: { service: string; namespace: string }[] = [];
 
   private constructor(private readonly objects: readonly KubeObject[], private readonly options: ClusterOptions) {
     this.images = [...(options.images ?? []), ...BUILT_IN_IMAGES];
@@ -94,6 +96,15 @@ export class LocalCluster implements PodHost {
 
   public get hostAddress(): string {
     return this.network.hostAddress;
+  }
+
+  /**
+   * Makes `service.namespace` (and `.svc`, `.svc.cluster.local`; the bare name in its namespace)
+   * resolve in every pod to the host's bridge address, where a test peer listens.
+   */
+  public addPeerService(service: string, namespace = 'default'): void {
+    this.peers.push({ service, namespace });
+    for (const p of this.pods) if (!p.terminating) p.refreshHosts();
   }
 
   public log(line: string): void {
@@ -151,6 +162,9 @@ export class LocalCluster implements PodHost {
     const headless = pod.workload.statefulSet?.serviceName;
     if (headless) own.unshift(`${pod.name}.${headless}.${ns}.svc.cluster.local`, `${pod.name}.${headless}.${ns}.svc`, `${pod.name}.${headless}.${ns}`, `${pod.name}.${headless}`);
     if (pod.ip) lines.push(`${pod.ip}\t${own.join(' ')}`);
+    const peers = this.peers.flatMap((p) => [`${p.service}.${p.namespace}.svc.cluster.local`, `${p.service}.${p.namespace}.svc`,
+      `${p.service}.${p.namespace}`, ...(p.namespace === ns ? [p.service] : [])]);
+    if (peers.length > 0) lines.push(`${this.hostAddress}\t${peers.join(' ')}`);
     for (const service of this.services) {
       const sns = namespaceOf(service);
       const name = service.metadata.name;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
@@ -36,6 +37,8 @@ export interface ImageSpec {
   readonly dirs?: readonly ImageDir[];
   /** The image's STOPSIGNAL. @default SIGTERM */
   readonly stopSignal?: NodeJS.Signals;
+  /** Files the image has empty where the host has its own (a host config that is not the image's). */
+  readonly emptyFiles?: readonly string[];
   /** The image's ENV. */
   readonly env?: Readonly<Record<string, string>>;
   /** Set when the image's own entrypoint (no `command:` given) cannot run here, and why. */
@@ -80,6 +83,12 @@ function postgresPrograms(): Record<string, string> {
   return table;
 }
 
+/**
+ * The postgres image's LANG (en_US.utf8, which the image generates). The programs use the host's
+ * locales: where the host lacks it, C.UTF-8 (initdb fails on a locale that does not exist).
+ */
+const IMAGE_LANG = /^en_US\.utf-?8$/im.test(spawnSync('/usr/bin/locale', ['-a'], { encoding: 'utf8' }).stdout ?? '') ? 'en_US.utf8' : 'C.UTF-8';
+
 const POSTGRES_USER: ImageUser = { name: 'postgres', uid: 999, gid: 999, home: '/var/lib/postgresql' };
 
 /**
@@ -99,7 +108,7 @@ export const BUILT_IN_IMAGES: readonly ImageSpec[] = [
       { path: '/var/run/postgresql', uid: 999, gid: 999, mode: 0o3777 },
       { path: '/var/lib/postgresql/data', uid: 999, gid: 999, mode: 0o777 },
     ],
-    env: { PGDATA: '/var/lib/postgresql/data', LANG: 'en_US.utf8', PG_MAJOR: '15' },
+    env: { PGDATA: '/var/lib/postgresql/data', LANG: IMAGE_LANG, PG_MAJOR: '15' },
   },
   {
     image: 'ghcr.io/cloudnative-pg/postgresql',
@@ -131,6 +140,9 @@ export const BUILT_IN_IMAGES: readonly ImageSpec[] = [
       { path: '/var/spool/pgbackrest', uid: 2001, gid: 2001, mode: 0o770 },
       { path: '/tmp/pgbackrest', uid: 2001, gid: 2001, mode: 0o770 },
     ],
+    // Debian's /etc/pgbackrest.conf (0640, the host's postgres) is the host's, not the image's; a
+    // remote started by `pgbackrest server` reads the default config and would fail on it.
+    emptyFiles: ['/etc/pgbackrest.conf'],
   },
   {
     image: 'quay.io/prometheuscommunity/postgres-exporter',
@@ -200,7 +212,7 @@ export function findImage(reference: string, table: readonly ImageSpec[]): Image
 /**
  * Reads a `--images` file: a YAML list of images a user adds, e.g.
  * `- {image: registry.example.com/web, entrypoint: [sh, -c, "psql -c 'select 1'"], programs: [psql, python3], user: 1000}`.
- * `programs` lists names found on the host (or a map of name to host path).
+ * `programs` lists names found on the host (or a map of name to host path, relative to the file's directory).
  */
 export function loadImageFile(file: string): ImageSpec[] {
   const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -218,13 +230,19 @@ export function loadImageFile(file: string): ImageSpec[] {
     }
     return {
       image: entry.image,
-      programs: programs([], { ...named, ...(Array.isArray(entry.programs) ? {} : entry.programs ?? {}) }),
+      // A map's relative paths (e.g. one of this harness' entrypoints) are relative to the images file.
+      programs: programs([], {
+        ...named,
+        ...(Array.isArray(entry.programs) ? {} : Object.fromEntries(Object.entries(entry.programs ?? {})
+          .map(([name, target]) => [name, path.resolve(path.dirname(file), String(target))]))),
+      }),
       entrypoint: entry.entrypoint,
       cmd: entry.cmd,
       user: entry.user,
       group: entry.group,
       env: entry.env,
       users: entry.users,
+      dirs: entry.dirs,
     };
   });
 }

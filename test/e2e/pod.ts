@@ -244,12 +244,18 @@ export class Pod {
       fs.chmodSync(host, mode);
       return { host, at, readOnly: ro };
     };
-    // The image's own writable directories and /tmp, fresh per container unless a volume covers them.
+    // The image's own writable directories and /tmp, fresh per container unless a volume covers them
+    // (a volume at /tmp hides the image's /tmp/pgbackrest too, as in a real container).
     const own = [...(image.dirs ?? []), { path: '/tmp', uid: 0, gid: 0, mode: 0o1777 }]
-      .filter((d) => !mounted.some((m) => m.at === d.path))
+      .filter((d) => !mounted.some((m) => m.at === d.path || d.path.startsWith(`${m.at.replace(/\/$/, '')}/`)))
       .map((d) => layer(d.path, d.uid, d.gid, d.mode));
     const files = path.join(this.dir, 'etc', c.name);
     fs.mkdirSync(files, { recursive: true });
+    const empty = (image.emptyFiles ?? []).filter((f) => fs.existsSync(f) && !mounted.some((m) => f === m.at || f.startsWith(`${m.at}/`))).map((at) => {
+      const host = path.join(files, `empty${at.replace(/\//g, '_')}`);
+      fs.writeFileSync(host, '', { mode: 0o644 });
+      return { host, at, readOnly: true };
+    });
     const users = [{ name: 'root', uid: 0, gid: 0, home: '/root' }, ...(image.users ?? []), { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent' }];
     fs.writeFileSync(path.join(files, 'passwd'), users.map((u) => `${u.name}:x:${u.uid}:${u.gid}::${u.home}:/bin/sh\n`).join(''), { mode: 0o644 });
     fs.writeFileSync(path.join(files, 'group'), users.map((u) => `${u.name}:x:${u.gid}:\n`).join(''), { mode: 0o644 });
@@ -266,7 +272,7 @@ export class Pod {
     void uid;
     void gid;
     return [
-      ...mounted, ...own,
+      ...mounted, ...own, ...empty,
       { host: this.hostsPath, at: '/etc/hosts', readOnly: true },
       { host: path.join(files, 'passwd'), at: '/etc/passwd', readOnly: true },
       { host: path.join(files, 'group'), at: '/etc/group', readOnly: true },

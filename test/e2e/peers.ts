@@ -1,0 +1,126 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Test peers where the synthesized YAML talks to the world, listening on the host's bridge
+ * address only (pods reach it; nothing outside the namespaces the test made does). Give their
+ * Service names to `LocalCluster.addPeerService` so the URLs in the manifests resolve to them.
+ */
+
+/** A webhook receiver (as Slack's incoming webhooks) that records every post. */
+export class WebhookPeer {
+  public static async start(address: string, port = 0): Promise<WebhookPeer> {
+    const peer = new WebhookPeer();
+    await new Promise<void>((resolve, reject) => {
+      peer.server.once('error', reject);
+      peer.server.listen(port, address, resolve);
+    });
+    return peer;
+  }
+
+  public readonly received: { path: string; contentType?: string; body: string }[] = [];
+  private readonly server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      this.received.push({ path: req.url ?? '', contentType: req.headers['content-type'], body });
+      res.writeHead(200).end('ok');
+    });
+  });
+
+  public get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  /** The posted bodies parsed as JSON (a body that is not JSON is kept as a string). */
+  public get posts(): any[] {
+    return this.received.map((r) => {
+      try {
+        return JSON.parse(r.body);
+      } catch {
+        return r.body;
+      }
+    });
+  }
+
+  public stop(): Promise<void> {
+    this.server.closeAllConnections?.();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const started = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of started) {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+/** The real Pushgateway (Debian prometheus-pushgateway), no persistence, state in a temp directory. */
+export class PushgatewayPeer {
+  public static readonly PROGRAM = '/usr/bin/prometheus-pushgateway';
+
+  public static async start(address: string, port = 9091, timeoutMs = 15_000): Promise<PushgatewayPeer> {
+    if (!fs.existsSync(PushgatewayPeer.PROGRAM)) throw new Error(`${PushgatewayPeer.PROGRAM} is not installed (apt-get install prometheus-pushgateway)`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pge2e-pushgateway-'));
+    const log = fs.openSync(path.join(dir, 'pushgateway.log'), 'a');
+    const child = spawn(PushgatewayPeer.PROGRAM, [`--web.listen-address=${address}:${port}`, '--persistence.file=', '--log.level=warn'],
+      { stdio: ['ignore', log, log], cwd: dir });
+    fs.closeSync(log);
+    started.add(child);
+    const peer = new PushgatewayPeer(child, `http://${address}:${port}`, dir);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) break;
+      if ((await get(`${peer.url}/-/ready`)).status === 200) return peer;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const output = fs.readFileSync(path.join(dir, 'pushgateway.log'), 'utf8');
+    await peer.stop();
+    throw new Error(`the Pushgateway did not get ready on ${address}:${port}: ${output.slice(-500)}`);
+  }
+
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess, public readonly url: string, private readonly dir: string) {
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** The Pushgateway's /metrics text. */
+  public async metrics(): Promise<string> {
+    const r = await get(`${this.url}/metrics`);
+    if (r.status !== 200) throw new Error(`GET ${this.url}/metrics: ${r.status}`);
+    return r.body;
+  }
+
+  /** Stops the process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
+  public async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {
+      process.kill(this.child.pid, 'SIGTERM');
+      const timer = setTimeout(() => this.child.pid && process.kill(this.child.pid, 'SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    started.delete(this.child);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function get(url: string): Promise<{ status: number | string; body: string }> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e: any) => resolve({ status: e.code ?? e.message, body: '' }));
+  });
+}
