@@ -32,7 +32,7 @@ export function isPlusKind(value: unknown, kind: string): boolean {
  * `cdk8s init` installs the newest one): its objects look alike but are not interchangeable, and
  * without this check the mix fails later with an unrelated-looking error.
  */
-export function checkPlusMajor(scope: IConstruct, prop: string, value: unknown): void {
+export function checkPlusMajor(scope: IConstruct | string, prop: string, value: unknown): void {
   const foreign = lineage(value).find((fqn) => /^cdk8s-plus-\d+\./.test(fqn) && !fqn.startsWith(`${CDK8S_PLUS}.`));
   if (foreign) {
     throw propError(scope, prop, foreign, `cdk8s-pg-reliability is built on ${CDK8S_PLUS}: create this object with ${CDK8S_PLUS} `

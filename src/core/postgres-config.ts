@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { annotateConfigHash } from './config-hash';
 import { propError } from './errors';
+import { checkPlusMajor } from './plus-objects';
 import { checkAbsolutePath } from './prop-checks';
 import { renderPostgresConf } from './render/postgres-conf';
 import { RenderError } from './render/value';
@@ -66,6 +67,8 @@ export class PostgresConfig extends Construct {
     checkAbsolutePath(this, 'directory', this.directory);
     this.configFile = `${this.directory}/postgresql.conf`;
     this.args = ['-c', `config_file=${this.configFile}`];
+    const listen = (props.settings ?? []).find((setting) => setting.name === 'listen_addresses');
+    if (listen) throw propError(this, 'settings.listen_addresses', listen.value, 'set it with the listenAddresses prop (default "*")');
     this.addSettings(...[{ name: 'listen_addresses', value: props.listenAddresses ?? '*' }, ...(props.settings ?? [])]);
     this.configMap = new kplus.ConfigMap(this, 'Resource');
     this.configMap.addData('postgresql.conf', Lazy.any({ produce: () => this.render() }) as unknown as string);
@@ -93,6 +96,14 @@ export class PostgresConfig extends Construct {
    * roll when the settings change.
    */
   public mount(workload: kplus.Workload, container: kplus.Container): void {
+    checkPlusMajor(this, 'mount.workload', workload);
+    checkPlusMajor(this, 'mount.container', container);
+    if (![...workload.containers, ...workload.initContainers].includes(container)) {
+      throw propError(this, 'mount.container', container.name ?? '(unnamed)', 'a container of the workload given: the file and the config hash belong to one pod');
+    }
+    if (container.mounts.some((m) => m.path === this.directory)) {
+      throw propError(this, 'mount.container', container.name ?? '(unnamed)', `it already mounts ${this.directory}: mount the config once per container`);
+    }
     const volume = (this.node.tryFindChild('Volume') as kplus.Volume | undefined)
       ?? kplus.Volume.fromConfigMap(this, 'Volume', this.configMap, { name: 'postgresql-conf' });
     container.mount(this.directory, volume, { readOnly: true });

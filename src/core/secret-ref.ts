@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { propError } from './errors';
 import { dnsLabel } from './naming';
+import { checkPlusMajor } from './plus-objects';
 
 /** Options for delivering a secret key as a file. */
 export interface SecretFileOptions {
@@ -25,6 +26,7 @@ export class SecretKeyRef {
    * @param key the data key inside the Secret
    */
   public static of(secret: kplus.ISecret, key: string): SecretKeyRef {
+    checkPlusMajor(`SecretKeyRef(${secret.name})`, 'secret', secret);
     // Secret data keys: https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data
     if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
       throw propError(`SecretKeyRef(${secret.name})`, 'key', key, 'Secret keys use letters, digits, "-", "_" and "." only');

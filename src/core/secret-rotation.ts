@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
+import { checkPlusMajor } from './plus-objects';
 
 /**
  * Rolling pods when a Secret changes. Kubernetes does not restart a pod whose Secret-sourced
@@ -20,6 +21,7 @@ export class SecretRotation {
 
   /** Puts `revision` on the pod template of `workload`: a new value rolls its pods. */
   public static rollOnRevision(workload: kplus.Workload, revision: string): void {
+    checkPlusMajor('SecretRotation.rollOnRevision', 'workload', workload);
     SecretRotation.annotate(workload, workload, 'secretRevision', revision);
   }
 

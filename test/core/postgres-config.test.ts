@@ -65,3 +65,24 @@ describe('PostgresConfig', () => {
     expect(() => new PostgresConfig(chart, 'Conf', { directory: 'etc/postgresql' })).toThrow('[test/Conf] directory: got "etc/postgresql"');
   });
 });
+
+describe('PostgresConfig: the review findings', () => {
+  test('GIVEN a mounted config WHEN mounted again on the same container THEN refused (two volumes at one path are rejected by the API server)', () => {
+    const { chart, sts, container } = database();
+    const conf = new PostgresConfig(chart, 'Conf');
+    conf.mount(sts, container);
+    expect(() => conf.mount(sts, container)).toThrow('[test/Conf] mount.container: got "postgres"; it already mounts /etc/postgresql: mount the config once per container');
+  });
+
+  test('GIVEN a container of another workload WHEN mounted THEN refused (the file and the hash would land in different pods)', () => {
+    const { chart, sts } = database();
+    const other = new kplus.Deployment(chart, 'Other', { containers: [{ name: 'other', image: 'docker.io/library/postgres:16.4' }] });
+    expect(() => new PostgresConfig(chart, 'Conf').mount(sts, other.containers[0])).toThrow('[test/Conf] mount.container: got "other"; a container of the workload given');
+  });
+
+  test('GIVEN listen_addresses among the settings WHEN constructed THEN the error points at the listenAddresses prop', () => {
+    const { chart } = database();
+    expect(() => new PostgresConfig(chart, 'Conf', { settings: [{ name: 'listen_addresses', value: 'localhost' }] }))
+      .toThrow('[test/Conf] settings.listen_addresses: got "localhost"; set it with the listenAddresses prop (default "*")');
+  });
+});

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { RestrictedSecurity } from '../../src';
+import { PostgresConfig, RestrictedSecurity, SecretKeyRef, SecretRotation } from '../../src';
 import { checkPlusMajor, isPlusKind } from '../../src/core/plus-objects';
 import { expectRestricted } from '../helpers/pod-security';
 import { synthValidated } from '../helpers/synth';
@@ -47,5 +47,26 @@ describe('cdk8s-plus objects', () => {
     expect(() => checkPlusMajor(chart, 'workload', new ForeignDeployment())).toThrow(
       '[test] workload: got "cdk8s-plus-30.Deployment"; cdk8s-pg-reliability is built on cdk8s-plus-28: create this object with cdk8s-plus-28 '
       + "(npm install cdk8s-plus-28@^2.5.6, then import * as kplus from 'cdk8s-plus-28'); objects of different cdk8s-plus majors cannot be mixed");
+  });
+});
+
+describe('cdk8s-plus objects of another major at the library\'s other entry points', () => {
+  class ForeignSecret {
+    public readonly name = 'db';
+  }
+  Object.defineProperty(ForeignSecret, Symbol.for('jsii.rtti'), { value: { fqn: 'cdk8s-plus-30.Secret', version: '2.0.0' } });
+  class ForeignStatefulSet {}
+  Object.defineProperty(ForeignStatefulSet, Symbol.for('jsii.rtti'), { value: { fqn: 'cdk8s-plus-30.StatefulSet', version: '2.0.0' } });
+
+  test('GIVEN a Secret of cdk8s-plus-30 WHEN a SecretKeyRef is made of it THEN the clear error', () => {
+    expect(() => SecretKeyRef.of(new ForeignSecret() as unknown as kplus.ISecret, 'password'))
+      .toThrow('[SecretKeyRef(db)] secret: got "cdk8s-plus-30.Secret"; cdk8s-pg-reliability is built on cdk8s-plus-28');
+  });
+
+  test('GIVEN a workload of cdk8s-plus-30 WHEN rolled on a revision or given a PostgresConfig THEN the clear error', () => {
+    const chart = Testing.chart();
+    const foreign = new ForeignStatefulSet() as unknown as kplus.StatefulSet;
+    expect(() => SecretRotation.rollOnRevision(foreign, '2')).toThrow('[SecretRotation.rollOnRevision] workload: got "cdk8s-plus-30.StatefulSet"');
+    expect(() => new PostgresConfig(chart, 'Conf').mount(foreign, {} as kplus.Container)).toThrow('[test/Conf] mount.workload: got "cdk8s-plus-30.StatefulSet"');
   });
 });
