@@ -2,9 +2,15 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupRepository, DumpStorage, FullRetention, ImageCatalog, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, RestoreCheck, RestoreSource,
-  RestoreTest, Schedule, SecretKeyRef,
+  BackupRepository, ContainerImage, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, PostgresConfig, RestoreCheck,
+  RestoreSource, RestoreTest, Schedule, SecretKeyRef,
 } from '../../src';
+
+/** The official postgres image with pgBackRest added: the team's own build, pinned. */
+const DATABASE_IMAGE = ContainerImage.of('registry.example.com/postgres-pgbackrest', '15.18-2.45');
+const DATA_MOUNT = '/var/lib/postgresql/data';
+/** A directory below the mount point, as the postgres image recommends (the volume's root may hold lost+found). */
+const DATA_DIRECTORY = '/var/lib/postgresql/data/pgdata';
 
 /**
  * A plain PostgreSQL StatefulSet made recoverable: WAL archived to S3 by pgBackRest, weekly full
@@ -31,6 +37,8 @@ export class BackedUpPostgresChart extends Chart {
     };
 
     const data = kplus.Volume.fromPersistentVolumeClaim(this, 'Data', kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaim', 'pgdata-app-db-0'));
+    // The server reads its settings from this file; the archive settings join it below.
+    const conf = new PostgresConfig(this, 'Conf');
     const db = new kplus.StatefulSet(this, 'AppDb', {
       metadata: { name: 'app-db' },
       // A headless Service named like the StatefulSet: its first pod is app-db-0.app-db.
@@ -38,10 +46,13 @@ export class BackedUpPostgresChart extends Chart {
       securityContext: { user: 999, group: 999, fsGroup: 999 },
       containers: [{
         name: 'postgres',
-        image: ImageCatalog.PATRONI.reference, // Spilo ships PostgreSQL with pgBackRest for archive_command
+        // The official postgres image with pgBackRest 2.45 added (archive_command runs it), built by the team.
+        image: DATABASE_IMAGE.reference,
+        args: conf.args,
+        envVariables: { PGDATA: kplus.EnvValue.fromValue(DATA_DIRECTORY) },
         portNumber: 5432,
         securityContext: { user: 999, group: 999, readOnlyRootFilesystem: false },
-        volumeMounts: [{ path: '/home/postgres/pgdata', volume: data }],
+        volumeMounts: [{ path: DATA_MOUNT, volume: data }],
       }],
     });
     // The sidecar wires the database container itself: pgBackRest's config and secrets for
@@ -50,11 +61,14 @@ export class BackedUpPostgresChart extends Chart {
       workload: db,
       databaseContainer: db.containers[0],
       settings,
-      dataDirectory: '/home/postgres/pgdata/pgroot/data',
+      dataDirectory: DATA_DIRECTORY,
       dataVolume: data,
-      dataVolumeMountPath: '/home/postgres/pgdata',
+      dataVolumeMountPath: DATA_MOUNT,
       tls: tls('pgbackrest-server-tls'),
     });
+    // wal_level, archive_mode, archive_command (pgbackrest archive-push), archive_timeout, restore_command
+    conf.addSettings(...server.postgresSettings());
+    conf.mount(db, db.containers[0]);
 
     const failureWebhook = secret('ops-slack-webhook', 'url');
     // Paths, ports and the host (app-db-0.app-db) come from the server.

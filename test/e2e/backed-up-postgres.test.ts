@@ -16,11 +16,10 @@ jest.setTimeout(300_000);
  * webhook receiver and the real Pushgateway on the pods' network.
  *
  * What stands in for what (say it where a result depends on it):
- * - The database runs the Spilo image (ImageCatalog.PATRONI), whose entrypoint needs the
- *   Kubernetes API (Patroni's DCS). fixtures/backed-up-postgres/images.yaml maps Spilo to the
- *   harness' postgres entrypoint stand-in (initdb, then postgres) with the example's PGDATA
- *   (/home/postgres/pgdata/pgroot/data, pgBackRest's pg1-path). Spilo's own configuration is not
- *   emulated: the server runs with initdb's defaults.
+ * - The database runs the team's postgres image with pgBackRest added; fixtures/backed-up-postgres/
+ *   images.yaml maps it to the harness' postgres entrypoint stand-in (initdb, then postgres with
+ *   the container's args, which read the mounted postgresql.conf) and the Debian pgBackRest.
+ *   The restore-test Jobs run the Spilo image with their own command; the same file maps it.
  * - S3: the example's repository is S3 at s3.eu-west-1.amazonaws.com (host-style, TLS, port 443).
  *   No S3 server runs here, so every job that needs the repository is "not runnable: S3"; those
  *   tests check what can be checked without it (the failure is reported, reaches the webhook,
@@ -139,7 +138,7 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
   });
 
   test('the pgBackRest server sidecar starts beside the database, shares its socket and serves TLS with the synthesized certificates', async () => {
-    // GIVEN the database pod (Spilo played by the postgres entrypoint stand-in, see images.yaml)
+    // GIVEN the database pod (the postgres entrypoint stand-in, see images.yaml)
     const [db] = cluster.podsOf('app-db');
     // THEN it is ready: PostgreSQL on 5432 and the sidecar's TLS server on 8432
     expect(db.notReadyReasons()).toEqual([]);
@@ -155,13 +154,10 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
     expect(handshake).toContain('Verify return code: 0 (ok)');
   });
 
-  // DEFECT (examples/backed-up-postgres): the database container is never given archive_command.
-  // PgBackRestServerSidecar only mounts pgbackrest.conf and the secrets into it; the example does
-  // not pass server.postgresSettings() to Spilo (e.g. through SPILO_CONFIGURATION's
-  // postgresql.parameters), so WAL is not archived through pgBackRest (a stock Spilo archives with
-  // its own default instead) and point-in-time recovery from the repository is impossible.
-  // `test.failing`: this passes while the defect is there and fails (remove `.failing`) once fixed.
-  test.failing('the database archives WAL through pgBackRest: its container carries archive_command = pgbackrest ... archive-push %p', () => {
+  // Regression: the example used to run Spilo without ever giving it archive_command (the sidecar
+  // only mounted pgbackrest.conf and the secrets), so WAL never reached pgBackRest and
+  // point-in-time recovery from the repository was impossible. It now mounts a PostgresConfig.
+  test('the database archives WAL through pgBackRest: its container carries archive_command = pgbackrest ... archive-push %p', () => {
     // GIVEN the StatefulSet's database container and everything it is given
     const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'app-db')!;
     const container = sts.spec.template.spec.containers.find((c: any) => c.name === 'postgres');
@@ -172,6 +168,16 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
       ...objects.filter((o) => o.kind === 'ConfigMap' && configMaps.includes(o.metadata.name)).map((o) => o.data)]);
     // THEN somewhere (env such as SPILO_CONFIGURATION, args, a mounted postgresql.conf) it sets archive_command
     expect(given).toContain('--stanza=app-db archive-push %p');
+  });
+
+  test('the running server has read the mounted postgresql.conf: archiving through pgBackRest is on', async () => {
+    // GIVEN the running database pod
+    const [db] = cluster.podsOf('app-db');
+    // WHEN the server is asked over its socket
+    const shown = await db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-Atc',
+      "SELECT current_setting('archive_mode') || ' ' || current_setting('archive_command')"]);
+    // THEN the file's settings, not initdb's, are in force
+    expect(shown.output).toContain('on pgbackrest --config=/etc/pgbackrest/conf/pgbackrest.conf --stanza=app-db archive-push %p');
   });
 
   test('the pg_dump job writes a dump to its claim and verifies it', async () => {
