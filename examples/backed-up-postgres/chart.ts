@@ -2,8 +2,8 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BackupRepository, ContainerImage, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, PostgresConfig, RestoreCheck,
-  RestoreSource, RestoreTest, Schedule, SecretKeyRef,
+  BackupRepository, ContainerImage, DumpStorage, FullRetention, PgBackRestBackups, PgBackRestServerSidecar, PgDumpBackup, PostgresConfig,
+  RestoreCheck, RestoreSource, RestoreTest, Schedule, SecretKeyRef,
 } from '../../src';
 
 /** The official postgres image with pgBackRest added: the team's own build, pinned. */
