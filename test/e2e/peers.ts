@@ -113,6 +113,106 @@ export class PushgatewayPeer {
   }
 }
 
+/** An alert as Prometheus' /api/v1/alerts lists it (pending or firing). */
+export interface PrometheusAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly state: 'pending' | 'firing';
+  readonly activeAt: string;
+  readonly value: string;
+}
+
+/** Options of a Prometheus peer. */
+export interface PrometheusPeerOptions {
+  /** `scrape_configs` of prometheus.yml. */
+  readonly scrapeConfigs: readonly object[];
+  /** Rule files by file name: each a Prometheus rule file (`groups: [...]`). */
+  readonly ruleFiles?: Readonly<Record<string, string>>;
+  /** Global scrape and evaluation interval. @default 2s */
+  readonly interval?: string;
+  readonly timeoutMs?: number;
+}
+
+/** The real Prometheus (Debian prometheus): its config and TSDB in a temp directory. */
+export class PrometheusPeer {
+  public static readonly PROGRAM = '/usr/bin/prometheus';
+
+  public static async start(address: string, port: number, options: PrometheusPeerOptions): Promise<PrometheusPeer> {
+    if (!fs.existsSync(PrometheusPeer.PROGRAM)) throw new Error(`${PrometheusPeer.PROGRAM} is not installed (apt-get install prometheus)`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pge2e-prometheus-'));
+    const interval = options.interval ?? '2s';
+    const ruleFiles = Object.entries(options.ruleFiles ?? {}).map(([name, text]) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    });
+    const config = {
+      global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
+      rule_files: ruleFiles,
+      scrape_configs: options.scrapeConfigs,
+    };
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), JSON.stringify(config, undefined, 2));
+    const log = fs.openSync(path.join(dir, 'prometheus.log'), 'a');
+    const child = spawn(PrometheusPeer.PROGRAM, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=${address}:${port}`, '--log.level=warn'], { stdio: ['ignore', log, log], cwd: dir });
+    fs.closeSync(log);
+    started.add(child);
+    const peer = new PrometheusPeer(child, `http://${address}:${port}`, dir);
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) break;
+      if ((await get(`${peer.url}/-/ready`)).status === 200) return peer;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const output = peer.log();
+    await peer.stop();
+    throw new Error(`Prometheus did not get ready on ${address}:${port}: ${output.slice(-800)}`);
+  }
+
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess, public readonly url: string, private readonly dir: string) {
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** Prometheus' own log (warnings and errors). */
+  public log(): string {
+    try {
+      return fs.readFileSync(path.join(this.dir, 'prometheus.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** GET an /api/v1 path; its `data`. */
+  public async api(pathAndQuery: string): Promise<any> {
+    const r = await get(`${this.url}/api/v1/${pathAndQuery}`);
+    if (r.status !== 200) throw new Error(`GET ${this.url}/api/v1/${pathAndQuery}: ${r.status} ${r.body.slice(0, 300)}`);
+    return JSON.parse(r.body).data;
+  }
+
+  /** The pending and firing alerts. */
+  public async alerts(): Promise<PrometheusAlert[]> {
+    return (await this.api('alerts')).alerts;
+  }
+
+  /** An instant query's result vector. */
+  public async query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+    return (await this.api(`query?query=${encodeURIComponent(expr)}`)).result;
+  }
+
+  /** Stops the process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
+  public async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {
+      process.kill(this.child.pid, 'SIGTERM');
+      const timer = setTimeout(() => this.child.pid && process.kill(this.child.pid, 'SIGKILL'), 5000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    started.delete(this.child);
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 function get(url: string): Promise<{ status: number | string; body: string }> {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 2000 }, (res) => {

@@ -1,0 +1,186 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { formatReport, LocalCluster } from './cluster';
+import { KubeObject, loadManifests } from './manifests';
+import { PodNetwork } from './network';
+import { PrometheusAlert, PrometheusPeer } from './peers';
+import { freePort } from '../contract/harness/ports';
+
+jest.setTimeout(300_000);
+
+/**
+ * The monitored-postgres example, run from `npm run synth`'s dist/monitored-postgres, beside the
+ * real Prometheus on the pods' network.
+ *
+ * What stands in for what:
+ * - The database the exporter points at (postgresql-primary.database.svc, sslmode=require) is not
+ *   part of the example: fixtures/monitored-postgres/database.yaml runs it from the postgres image,
+ *   with SSL on and every non-SSL TCP login refused, and the exporter's role (pg_monitor).
+ * - prometheus-operator is not here: Prometheus gets a static scrape config for the exporter pod
+ *   (with the ServiceMonitor's relabeling, cluster=app-db) and the synthesized PrometheusRule's
+ *   `spec.groups`, unchanged, as its rule file. Only the intervals are shortened (2 s scrape and
+ *   evaluation instead of the ServiceMonitor's 30 s); no rule's `for:` or threshold is changed.
+ */
+const DIST = path.join(__dirname, '..', '..', 'dist', 'monitored-postgres');
+const FIXTURES = path.join(__dirname, 'fixtures', 'monitored-postgres');
+const EXPORTER = 'app-db-exporter';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function manifests(): KubeObject[] {
+  if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: run "npm run synth" first`);
+  return [...loadManifests([DIST]), ...loadManifests([path.join(FIXTURES, 'database.yaml')])];
+}
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+beforeAll(() => {
+  PodNetwork.cleanupLeftovers();
+});
+
+describe('monitored-postgres, run from its synthesized YAML', () => {
+  const objects = manifests();
+  const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+  const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!;
+  let cluster: LocalCluster;
+  let prometheus: PrometheusPeer;
+  let exporterUrl: string;
+
+  const alertsNamed = async (name: string): Promise<PrometheusAlert[]> => (await prometheus.alerts()).filter((a) => a.labels.alertname === name);
+
+  beforeAll(async () => {
+    cluster = await LocalCluster.up(objects, {
+      secrets: loadManifests([path.join(FIXTURES, 'secrets.yaml')]),
+      readyTimeoutMs: 90_000,
+      keepLogsIn: process.env.E2E_LOGS,
+    });
+    const [exporter] = cluster.podsOf(EXPORTER);
+    exporterUrl = `http://${exporter.ip}:9187`;
+    // The ServiceMonitor's endpoint relabelings (replace -> a fixed label) become static labels.
+    const labels = Object.fromEntries(monitor.spec.endpoints[0].relabelings
+      .filter((r: any) => r.action === 'replace' && r.replacement !== undefined).map((r: any) => [r.targetLabel, r.replacement]));
+    prometheus = await PrometheusPeer.start(cluster.hostAddress, await freePort(), {
+      scrapeConfigs: [{ job_name: EXPORTER, metrics_path: '/metrics', static_configs: [{ targets: [`${exporter.ip}:9187`], labels }] }],
+      ruleFiles: { 'postgres.rules.yml': YAML.stringify({ groups: rule.spec.groups }) },
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await cluster?.down();
+  });
+
+  test('the exporter connects to postgresql-primary.database.svc over SSL and serves the library\'s queries', async () => {
+    // GIVEN the exporter pod and the database it points at, both ready
+    const [exporter] = cluster.podsOf(EXPORTER);
+    const [db] = cluster.podsOf('postgresql');
+    expect(db.notReadyReasons()).toEqual([]);
+    expect(exporter.notReadyReasons()).toEqual([]);
+    // WHEN /metrics is scraped
+    const metrics = await get(`${exporterUrl}/metrics`);
+    // THEN PostgreSQL is up for it, and the queries.yaml metrics are there
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/^pg_up 1$/m);
+    expect(metrics.body).toMatch(/^pg_activity_age_max_query_seconds\{[^}]*\} \d/m);
+    expect(metrics.body).toMatch(/^pg_connection_count_count\{[^}]*state="(active|idle)"[^}]*\} \d/m);
+    expect(metrics.body).toMatch(/^pg_database_size_size_bytes\{[^}]*datname="myapp_production"[^}]*\} \d/m);
+    // AND the server saw the exporter's session come over SSL (non-SSL TCP logins are refused anyway)
+    const ssl = await db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-Atc',
+      "SELECT DISTINCT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = 'postgres_exporter'"]);
+    expect(ssl).toEqual({ status: 0, output: 't\n' });
+  });
+
+  test('Prometheus loads the synthesized rule groups and scrapes the exporter', async () => {
+    // GIVEN Prometheus with the PrometheusRule's groups as its rule file
+    const groups = (await prometheus.api('rules')).groups;
+    // THEN every group and rule is loaded, and none failed to evaluate
+    expect(groups.map((g: any) => g.name).sort()).toEqual(rule.spec.groups.map((g: any) => g.name).sort());
+    expect(groups.flatMap((g: any) => g.rules).length).toBe(rule.spec.groups.flatMap((g: any) => g.rules).length);
+    // WHEN a few scrapes have happened
+    let up: any[] = [];
+    for (let i = 0; i < 30 && !(up.length === 1 && up[0].value[1] === '1'); i++) {
+      await sleep(1000);
+      up = await prometheus.query(`pg_up{job="${EXPORTER}",cluster="app-db"}`);
+    }
+    // THEN the exporter's target is up, its pg_up is 1 in Prometheus, and no alert fires
+    const targets = (await prometheus.api('targets')).activeTargets.map((t: any) => ({ job: t.labels.job, health: t.health, lastError: t.lastError }));
+    expect(targets).toEqual([{ job: EXPORTER, health: 'up', lastError: '' }]);
+    expect(up.map((r) => r.value[1])).toEqual(['1']);
+    const health = (await prometheus.api('rules')).groups.flatMap((g: any) => g.rules).filter((r: any) => r.health === 'err');
+    expect(health.map((r: any) => `${r.name}: ${r.lastError}`)).toEqual([]);
+    expect((await prometheus.alerts()).filter((a) => a.state === 'firing')).toEqual([]);
+  });
+
+  test('a long query makes PostgresLongRunningQuery fire; it resolves when the query is cancelled', async () => {
+    // GIVEN the rule as synthesized: pg_activity_age_max_query_seconds > 60 for 1m
+    const synthesized = rule.spec.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'PostgresLongRunningQuery');
+    expect(synthesized).toMatchObject({ expr: 'pg_activity_age_max_query_seconds > 60', for: '1m' });
+    expect(await alertsNamed('PostgresLongRunningQuery')).toEqual([]);
+    // WHEN a client runs a query that does not end
+    const [db] = cluster.podsOf('postgresql');
+    const started = Date.now();
+    const query = db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'myapp_production',
+      '-c', 'SELECT pg_sleep(600) /* e2e long query */'], 400_000);
+    let ended: string | undefined;
+    void query.then((r) => (ended = r.output));
+    await sleep(3000);
+    expect(ended).toBeUndefined();
+    // THEN the alert goes pending, then firing (after 60 s over the threshold and 1 m of `for`)
+    let states: string[] = [];
+    let firingAfter = 0;
+    while (Date.now() - started < 240_000) {
+      const alerts = await alertsNamed('PostgresLongRunningQuery');
+      for (const a of alerts) if (!states.includes(a.state)) states = [...states, a.state];
+      if (alerts.some((a) => a.state === 'firing')) {
+        firingAfter = (Date.now() - started) / 1000;
+        break;
+      }
+      await sleep(2000);
+    }
+    const age = (await prometheus.query('pg_activity_age_max_query_seconds')).map((r) => r.value[1]);
+    console.log(`PostgresLongRunningQuery: states seen ${states.join(' -> ')}, firing ${firingAfter} s after the query started `
+      + `(pg_activity_age_max_query_seconds ${age.join(', ')}); query ended early: ${ended ?? 'no'}; Prometheus log: ${prometheus.log().slice(-800) || 'empty'}`);
+    expect(states).toEqual(['pending', 'firing']);
+    expect(firingAfter).toBeGreaterThanOrEqual(120);
+    const [firing] = await alertsNamed('PostgresLongRunningQuery');
+    expect(firing.labels).toMatchObject({ severity: 'warning', cluster: 'app-db', job: EXPORTER });
+    // WHEN the query is cancelled
+    const cancel = await db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-Atc',
+      "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%e2e long query%' AND pid <> pg_backend_pid()"]);
+    expect(cancel).toEqual({ status: 0, output: 't\n' });
+    expect((await query).output).toContain('canceling statement due to user request');
+    // THEN the alert resolves within a few scrapes and evaluations
+    const cancelled = Date.now();
+    let remaining = await alertsNamed('PostgresLongRunningQuery');
+    while (remaining.length && Date.now() - cancelled < 30_000) {
+      await sleep(1000);
+      remaining = await alertsNamed('PostgresLongRunningQuery');
+    }
+    console.log(`PostgresLongRunningQuery resolved ${(Date.now() - cancelled) / 1000} s after the cancel`);
+    expect(remaining).toEqual([]);
+  }, 420_000);
+
+  test('the report: the exporter and the database pass; the operator objects need an API server', async () => {
+    // WHEN everything is stopped
+    const lines = formatReport(await cluster.down());
+    // THEN
+    expect(lines).toEqual([
+      expect.stringMatching(/^SKIP ServiceMonitor .*needs an API server/),
+      expect.stringMatching(/^SKIP PrometheusRule .*needs an API server/),
+      expect.stringMatching(new RegExp(`^PASS Deployment ${EXPORTER} \\(1/1 ready in [\\d.]+ s; stopped cleanly\\)$`)),
+      expect.stringMatching(/^PASS StatefulSet postgresql \(1\/1 ready in [\d.]+ s; stopped cleanly\)$/),
+      '2 passed, 0 failed, 2 not runnable here',
+    ]);
+  });
+});
