@@ -170,7 +170,7 @@ export class ExporterQueries {
   }
 
   /**
-   * `pg_statements_top_*{queryid}`: the `limit` statements with the most total time
+   * `pg_statements_top_*{queryid, usename, datname}`: the `limit` statements with the most total time
    * (pg_stat_statements). Look a `queryid` up in `pg_stat_statements` on the server; its text is
    * not exported unless `options.exportQueryText` says so.
    */
@@ -178,13 +178,21 @@ export class ExporterQueries {
     const text = options.exportQueryText === true;
     return {
       name: 'pg_statements_top',
+      // pg_stat_statements keeps a row per user, database, queryid and top-level flag: one series
+      // per queryid alone would repeat label values, and postgres_exporter then fails the whole
+      // scrape. Rows are summed per queryid, user and database.
       sql: [
-        `SELECT queryid::text AS queryid,${text ? ' left(query, 80) AS query,' : ''} calls, total_exec_time / 1000 AS total_seconds,`,
-        '  mean_exec_time / 1000 AS mean_seconds, rows',
-        `FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+        `SELECT s.queryid::text AS queryid, r.rolname AS usename, d.datname AS datname,${text ? ' left(max(s.query), 80) AS query,' : ''}`,
+        '  sum(s.calls) AS calls, sum(s.total_exec_time) / 1000 AS total_seconds,',
+        '  sum(s.total_exec_time) / nullif(sum(s.calls), 0) / 1000 AS mean_seconds, sum(s.rows) AS rows',
+        'FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid JOIN pg_database d ON d.oid = s.dbid',
+        'WHERE s.queryid IS NOT NULL',
+        `GROUP BY s.queryid, r.rolname, d.datname ORDER BY sum(s.total_exec_time) DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
       ].join('\n'),
       columns: [
         label('queryid', 'pg_stat_statements query id'),
+        label('usename', 'The user who ran the statement'),
+        label('datname', 'The database it ran in'),
         ...(text ? [label('query', 'First 80 characters of the statement text')] : []),
         counter('calls', 'Executions'),
         counter('total_seconds', 'Total execution time'),

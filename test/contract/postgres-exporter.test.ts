@@ -27,6 +27,11 @@ describe('postgres_exporter 0.11, run as the construct synthesizes it, against P
         ['postgres', 'CREATE DATABASE app'],
         ['app', 'CREATE TABLE orders (id int); INSERT INTO orders SELECT generate_series(1, 2000); DELETE FROM orders WHERE id <= 1500'],
         ['app', 'SELECT pg_stat_force_next_flush()'],
+        // One slow statement in two databases (slow, so it is among the top ones): pg_stat_statements keeps a row per user, database and
+        // queryid, so a query labelled by queryid alone makes the exporter answer 500 ("collected
+        // before with the same name and label values") and Prometheus loses the whole target.
+        ['postgres', 'SELECT pg_sleep(0.3)'],
+        ['app', 'SELECT pg_sleep(0.3)'],
       ],
     });
   });
@@ -46,6 +51,16 @@ describe('postgres_exporter 0.11, run as the construct synthesizes it, against P
     expect(scrape.exposition).toMatch(/^pg_statements_top_calls\{[^}]*queryid="-?\d+"/m);
     expect(scrape.exposition).not.toContain(PASSWORD_LITERAL);
     expect(scrape.exposition).not.toMatch(/\bquery="/);
+  });
+
+  test('#13 one statement run in two databases gives two series, told apart by datname (the scrape used to fail with 500)', () => {
+    const lines = scrape.exposition.split('\n').filter((l) => l.startsWith('pg_statements_top_calls{') && /datname="(app|postgres)"/.test(l));
+    const byQuery = new Map<string, Set<string>>();
+    for (const line of lines) {
+      const queryid = /queryid="(-?\d+)"/.exec(line)![1];
+      byQuery.set(queryid, new Set([...(byQuery.get(queryid) ?? []), /datname="([^"]+)"/.exec(line)![1]]));
+    }
+    expect([...byQuery.values()].some((databases) => databases.has('app') && databases.has('postgres'))).toBe(true);
   });
 
   test('#11.4 per-table queries run in the application\'s database: a dead-tuple series for app.orders', () => {
