@@ -95,6 +95,8 @@ describe('monitored-postgres, run from its synthesized YAML', () => {
     expect(metrics.body).toMatch(/^pg_activity_age_max_query_seconds\{[^}]*\} \d/m);
     expect(metrics.body).toMatch(/^pg_connection_count_count\{[^}]*state="(active|idle)"[^}]*\} \d/m);
     expect(metrics.body).toMatch(/^pg_database_size_size_bytes\{[^}]*datname="myapp_production"[^}]*\} \d/m);
+    // AND pg_stat_statements' top statements, labelled per user and database (the scrape does not fail)
+    expect(metrics.body).toMatch(/^pg_statements_top_calls\{[^}]*usename="[^"]+"[^}]*\} \d/m);
     // AND the server saw the exporter's session come over SSL (non-SSL TCP logins are refused anyway)
     const ssl = await db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-Atc',
       "SELECT DISTINCT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = 'postgres_exporter'"]);
