@@ -102,14 +102,7 @@ export class PushgatewayPeer {
 
   /** Stops the process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
   public async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {
-      process.kill(this.child.pid, 'SIGTERM');
-      const timer = setTimeout(() => this.child.pid && process.kill(this.child.pid, 'SIGKILL'), 5000);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    started.delete(this.child);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    await stopPeer(this.child, this.exited, this.dir);
   }
 }
 
@@ -202,14 +195,7 @@ export class PrometheusPeer {
 
   /** Stops the process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
   public async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {
-      process.kill(this.child.pid, 'SIGTERM');
-      const timer = setTimeout(() => this.child.pid && process.kill(this.child.pid, 'SIGKILL'), 5000);
-      await this.exited;
-      clearTimeout(timer);
-    }
-    started.delete(this.child);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    await stopPeer(this.child, this.exited, this.dir);
   }
 }
 
@@ -223,4 +209,16 @@ function get(url: string): Promise<{ status: number | string; body: string }> {
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e: any) => resolve({ status: e.code ?? e.message, body: '' }));
   });
+}
+
+/** Stops a peer's process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
+async function stopPeer(child: ChildProcess, exited: Promise<unknown>, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null && child.pid) {
+    process.kill(child.pid, 'SIGTERM');
+    const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  started.delete(child);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
