@@ -58,6 +58,9 @@ function compiled(): string {
     }
   };
   copyData('src');
+  // RunbookLinks.packaged() reads the package's name and version and its runbooks/ folder.
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
+  fs.symlinkSync(path.join(root, 'runbooks'), path.join(out, 'runbooks'));
   // Modules resolve from the build as they do from the project.
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
   return out;
