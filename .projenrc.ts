@@ -29,6 +29,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@prometheus-io/lezer-promql@^0.315.0',
     '@lezer/lr@^1.4.0',
     '@lezer/highlight@^1.2.0',
+    // PostgreSQL's own parser compiled to WebAssembly, for the migration linter (no native build).
+    'libpg-query@^18.1.5',
   ],
   devDeps: [
     'cdk8s-cli@^2.200.0',

@@ -15,3 +15,6 @@ export * from './backup';
 export * from './core/scheduled-job-options';
 export * from './monitoring';
 export * from './cnpg';
+export * from './patroni';
+export * from './replication';
+export * from './migrations';

@@ -1,0 +1,2 @@
+// Public API of the migrations area, re-exported by src/index.ts (exports by name).
+export {};
