@@ -1,2 +1,6 @@
 // Public API of the replication area, re-exported by src/index.ts (exports by name).
-export {};
+export { ReplicationPassword } from './replication-password';
+export { ReplicationSslMode, WalLevel } from './replication-choices';
+export { SynchronousStandbys } from './synchronous-standbys';
+export { StreamingReplication } from './streaming-replication';
+export type { ReplicationStandby, StreamingReplicationProps } from './streaming-replication';
