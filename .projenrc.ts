@@ -43,6 +43,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // compiler's parser and the tests' reference, never loaded at synth.
     '@bufbuild/cel@^0.6.1',
     '@bufbuild/protobuf@^2.6.2',
+    // The e2e harness' S3 repository for pgBackRest (an S3-compatible server on the pods' network).
+    's3rver@^3.7.1',
   ],
 
   // CI is .ci/run; there is no GitHub here and nothing is released from this repository yet.
