@@ -1,2 +1,3 @@
 // Public API of the migrations area, re-exported by src/index.ts (exports by name).
-export {};
+export { MigrationLinter } from './migration-linter';
+export type { MigrationLintFinding, MigrationLintOptions, MigrationRuleInfo, MigrationSource } from './migration-linter';
