@@ -92,7 +92,8 @@ export class PatroniMember {
 
   /** Runs SQL as the superuser over TCP, as applications do. */
   public query(sql: string, database = 'postgres'): string {
-    return run(program('psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-h', this.place.host, '-p', String(this.place.pgPort), '-U', 'postgres', '-d', database, '-c', sql],
+    const target = ['-h', this.place.host, '-p', String(this.place.pgPort), '-U', 'postgres', '-d', database];
+    return run(program('psql'), ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', ...target, '-c', sql],
       { env: { PGPASSWORD: PATRONI_SECRETS.PATRONI_SUPERUSER_PASSWORD, PGCONNECT_TIMEOUT: '3' }, timeoutMs: 15_000 }).replace(/\n$/, '');
   }
 }
