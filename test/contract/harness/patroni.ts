@@ -16,6 +16,12 @@ export const PATRONI_SECRETS = {
   PATRONI_RESTAPI_PASSWORD: 'rest-secret-c4e1',
 };
 
+/** What a REST call answered. */
+export interface RestAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
 /** Where one member lives: its own loopback address (Patroni refuses 127.0.0.1 as connect_address). */
 export interface MemberPlace {
   readonly name: string;
@@ -86,7 +92,7 @@ export class PatroniMember {
   }
 
   /** A REST call; resolves with the status and body (never rejects on a status). */
-  public rest(method: string, route: string, body?: unknown, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+  public rest(method: string, route: string, body?: unknown, timeoutMs = 5_000): Promise<RestAnswer> {
     return restCall(this.place, method, route, body, timeoutMs);
   }
 
@@ -98,7 +104,8 @@ export class PatroniMember {
   }
 }
 
-export function restCall(place: MemberPlace, method: string, route: string, body?: unknown, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+/** A REST call to a member with the REST API credentials; a refused connection is status 0. */
+export function restCall(place: MemberPlace, method: string, route: string, body?: unknown, timeoutMs = 5_000): Promise<RestAnswer> {
   return new Promise((resolve) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const auth = Buffer.from(`${PATRONI_SECRETS.PATRONI_RESTAPI_USERNAME}:${PATRONI_SECRETS.PATRONI_RESTAPI_PASSWORD}`).toString('base64');
