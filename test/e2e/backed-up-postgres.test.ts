@@ -7,6 +7,7 @@ import { loadImageFile } from './images';
 import { KubeObject, loadManifests } from './manifests';
 import { PodNetwork } from './network';
 import { PushgatewayPeer, WebhookPeer } from './peers';
+import { S3Peer } from './s3-peer';
 import { freePort } from '../contract/harness/ports';
 
 jest.setTimeout(300_000);
@@ -21,32 +22,33 @@ jest.setTimeout(300_000);
  *   the container's args, which read the mounted postgresql.conf) and the Debian pgBackRest.
  *   The restore-test Jobs run the Spilo image with their own command; the same file maps it.
  * - S3: the example's repository is S3 at s3.eu-west-1.amazonaws.com (host-style, TLS, port 443).
- *   No S3 server runs here, so every job that needs the repository is "not runnable: S3"; those
- *   tests check what can be checked without it (the failure is reported, reaches the webhook,
- *   metrics reach the Pushgateway).
+ *   s3rver (npm) stands in for it on the host's bridge address, port 443, with a certificate for
+ *   the bucket's host name from the test's CA, which every image trusts as its CA bundle (as a
+ *   public CA would be); the bucket's host name resolves to it in every pod. It checks each request's
+ *   signature against the keys of the pgbackrest-s3 Secret. What it does not emulate: lifecycle
+ *   rules, object lock, KMS, throttling, AWS' exact error bodies.
  */
 const DIST = path.join(__dirname, '..', '..', 'dist', 'backed-up-postgres');
 const FIXTURES = path.join(__dirname, 'fixtures', 'backed-up-postgres');
-const S3_HOST = 'acme-db-backups.s3.eu-west-1.amazonaws.com';
+const BUCKET = 'acme-db-backups';
+const S3_HOST = `${BUCKET}.s3.eu-west-1.amazonaws.com`;
 
-/**
- * The synthesized YAML. One change, for time only: pgBackRest in the Jobs gets io-timeout 3 s
- * (PGBACKREST_IO_TIMEOUT), so that the unreachable S3 repository fails them in seconds (about 4 ×
- * io-timeout) rather than in minutes with the default 60 s.
- */
+/** The synthesized YAML, unchanged. */
 function manifests(): KubeObject[] {
   if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: run "npm run synth" first`);
-  const objects = loadManifests([DIST]);
-  for (const o of objects.filter((x) => x.kind === 'CronJob')) {
-    for (const c of o.spec.jobTemplate.spec.template.spec.initContainers ?? []) {
-      if ((c.env ?? []).some((e: any) => e.name.startsWith('PGBACKREST_'))) c.env.push({ name: 'PGBACKREST_IO_TIMEOUT', value: '3' });
-    }
-  }
-  return objects;
+  return loadManifests([DIST]);
 }
 
-/** A CA, the pgBackRest server's certificate (for app-db-0.app-db) and the backup client's (CN pgbackrest-backup, as tls-server-auth wants). */
-function makePki(dir: string): { ca: string; server: { crt: string; key: string }; client: { crt: string; key: string } } {
+interface KeyPair {
+  readonly crt: string;
+  readonly key: string;
+}
+
+/**
+ * A CA, the pgBackRest server's certificate (for app-db-0.app-db), the backup client's (CN
+ * pgbackrest-backup, as tls-server-auth wants) and the S3 endpoint's (the bucket's host name).
+ */
+function makePki(dir: string): { ca: string; server: KeyPair; client: KeyPair; s3: KeyPair } {
   const f = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => execFileSync('/usr/bin/openssl', args, { cwd: dir, stdio: 'pipe' });
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=e2e-ca', '-keyout', f('ca.key'), '-out', f('ca.crt'));
@@ -57,8 +59,14 @@ function makePki(dir: string): { ca: string; server: { crt: string; key: string 
   };
   issue('server', 'app-db-0.app-db', 'subjectAltName=DNS:app-db-0.app-db,DNS:app-db-0.app-db.default.svc,DNS:app-db-0.app-db.default.svc.cluster.local');
   issue('client', 'pgbackrest-backup', 'extendedKeyUsage=clientAuth');
+  issue('s3', S3_HOST, `subjectAltName=DNS:${S3_HOST}`);
   const read = (name: string) => fs.readFileSync(f(name), 'utf8');
-  return { ca: read('ca.crt'), server: { crt: read('server.crt'), key: read('server.key') }, client: { crt: read('client.crt'), key: read('client.key') } };
+  return {
+    ca: read('ca.crt'),
+    server: { crt: read('server.crt'), key: read('server.key') },
+    client: { crt: read('client.crt'), key: read('client.key') },
+    s3: { crt: read('s3.crt'), key: read('s3.key') },
+  };
 }
 
 const secret = (name: string, stringData: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData });
@@ -83,6 +91,7 @@ beforeAll(() => {
 describe('backed-up-postgres, run from its synthesized YAML', () => {
   const objects = manifests();
   const full = cronJobBy(objects, 'pgBackRest full backup of stanza app-db');
+  const incr = cronJobBy(objects, 'pgBackRest incr backup of stanza app-db');
   const dump = cronJobBy(objects, 'pg_dump of database myapp_production');
   const restoreTest = cronJobBy(objects, 'Restore test of app-db');
   const dumpRestoreTest = cronJobBy(objects, 'Restore test of myapp_production');
@@ -90,6 +99,7 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
   let cluster: LocalCluster;
   let webhook: WebhookPeer;
   let pushgateway: PushgatewayPeer;
+  let s3: S3Peer;
   const jobs = new Map<string, Outcome>();
 
   const runJob = async (name: string): Promise<Outcome> => {
@@ -103,8 +113,9 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
   beforeAll(async () => {
     const pki = makePki(tmp);
     const hookPort = await freePort();
+    const fixtureSecrets = loadManifests([path.join(FIXTURES, 'secrets.yaml')]);
     const secrets = [
-      ...loadManifests([path.join(FIXTURES, 'secrets.yaml')]),
+      ...fixtureSecrets,
       secret('pgbackrest-server-tls', { 'tls.crt': pki.server.crt, 'tls.key': pki.server.key, 'ca.crt': pki.ca }),
       secret('pgbackrest-client-tls', { 'tls.crt': pki.client.crt, 'tls.key': pki.client.key, 'ca.crt': pki.ca }),
       secret('ops-slack-webhook', { url: `http://hooks.ops.svc.cluster.local:${hookPort}/services/e2e` }),
@@ -112,6 +123,7 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
     cluster = await LocalCluster.up(objects, {
       secrets,
       images: loadImageFile(path.join(FIXTURES, 'images.yaml')),
+      caBundle: path.join(tmp, 'ca.crt'),
       readyTimeoutMs: 90_000,
       jobTimeoutMs: 120_000,
       keepLogsIn: process.env.E2E_LOGS,
@@ -121,6 +133,16 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
     pushgateway = await PushgatewayPeer.start(cluster.hostAddress, 9091);
     cluster.addPeerService('hooks', 'ops');
     cluster.addPeerService('pushgateway', 'monitoring');
+    const s3Keys = fixtureSecrets.find((o) => o.metadata.name === 'pgbackrest-s3')!.stringData;
+    s3 = await S3Peer.start({
+      address: cluster.hostAddress,
+      buckets: [BUCKET],
+      tlsCert: pki.s3.crt,
+      tlsKey: pki.s3.key,
+      accessKeyId: s3Keys['access-key-id'],
+      secretAccessKey: s3Keys['secret-access-key'],
+    });
+    cluster.addPeerHost(S3_HOST);
     // The application's data and the role the dump job logs in as (the example leaves both to its users).
     const db = cluster.podsOf('app-db')[0];
     for (const [database, sql] of db?.ready ? SEED_SQL : []) {
@@ -134,6 +156,7 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
     if (outcomes) console.log(formatReport(outcomes).join('\n'));
     await webhook?.stop();
     await pushgateway?.stop();
+    await s3?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -203,26 +226,69 @@ describe('backed-up-postgres, run from its synthesized YAML', () => {
     expect(metrics).toMatch(/^pgrel_restore_test_last_success_timestamp_seconds\{[^}]*source="myapp_production"[^}]*\} \d/m);
   });
 
-  test('the full backup CronJob (run once as a Job): not runnable here: S3; its failure is reported to the webhook', async () => {
-    // GIVEN no S3 server: the repository's host does not resolve in the pods
-    webhook.received.length = 0;
+  test('the full backup CronJob (run once as a Job) creates the stanza and backs up over the TLS server into S3', async () => {
     // WHEN the full backup runs once
     const outcome = await runJob(full);
-    // THEN it fails on the repository, not on the TLS leg to the database's pgBackRest server, and says so to the webhook
-    expect(outcome.status).toBe('FAIL');
-    const log = logOf(`${full}-manual`, 'backup');
-    expect(log).toContain(S3_HOST);
-    expect(log).not.toMatch(/raised from remote|certificate|SSL|unable to check pg1/i);
-    expect(webhook.posts).toEqual([{ text: expect.stringMatching(new RegExp(`^pgBackRest full backup of stanza app-db failed with exit code \\d+ \\(pod ${full}-manual\\)$`)) }]);
+    // THEN it passes, and the repository in the bucket holds the stanza and one full backup set
+    expect(outcome).toMatchObject({ status: 'PASS' });
+    const keys = s3.keys(BUCKET);
+    expect(keys).toContain('app-db/backup/app-db/backup.info');
+    expect(keys.filter((k) => /^app-db\/backup\/app-db\/\d{8}-\d{6}F\/backup\.manifest$/.test(k))).toHaveLength(1);
   });
 
-  test('the pgBackRest restore test (not runnable here: S3) still posts its report and pushes its metrics', async () => {
+  test('the database archives WAL into the bucket through archive_command', async () => {
+    // GIVEN the stanza made by the full backup
+    const [db] = cluster.podsOf('app-db');
+    // WHEN a WAL segment is completed
+    const switched = await db.exec('postgres', ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-Atc', 'SELECT pg_walfile_name(pg_switch_wal())']);
+    expect(switched.status).toBe(0);
+    const segment = switched.output.trim();
+    // THEN pgBackRest's archive-push puts it into the repository (compressed, under the stanza's archive)
+    const archived = await waitFor(() => s3.keys(BUCKET).some((k) => k.startsWith('app-db/archive/app-db/15-1/') && k.includes(`/${segment}-`)), 60_000);
+    expect(archived).toBe(true);
+  });
+
+  test('the incremental CronJob backs up on top of the full backup', async () => {
+    // WHEN the incremental backup runs once
+    const outcome = await runJob(incr);
+    // THEN it passes and an incremental set (label ...F_...I) is in the bucket
+    expect(outcome).toMatchObject({ status: 'PASS' });
+    expect(s3.keys(BUCKET).filter((k) => /^app-db\/backup\/app-db\/\d{8}-\d{6}F_\d{8}-\d{6}I\/backup\.manifest$/.test(k))).toHaveLength(1);
+  });
+
+  test('the pgBackRest restore test restores the latest backup from S3, checks it, reports and pushes metrics', async () => {
     webhook.received.length = 0;
-    // WHEN the restore test runs once against the unreachable repository
+    // WHEN the restore test runs once
     const outcome = await runJob(restoreTest);
-    // THEN it fails, and the failure is delivered as the job promises: a report and success 0
+    // THEN it passes, its checks saw the 1500 orders, and the report and metrics were delivered
+    expect(outcome).toMatchObject({ status: 'PASS' });
+    expect(webhook.posts).toEqual([{ text: expect.stringMatching(/^Restore test of app-db passed in \d+s\. .*orders: 1500 rows;.*amcheck: no corruption/) }]);
+    expect(await pushgateway.metrics()).toMatch(/^pgrel_restore_test_success\{[^}]*source="app-db"[^}]*\} 1$/m);
+  });
+
+  test('rows deleted from the source and backed up: the next restore test catches it and says so', async () => {
+    // GIVEN most orders deleted at the source, and an incremental backup taken after that
+    const [db] = cluster.podsOf('app-db');
+    const deleted = await db.exec('postgres', ['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'myapp_production', '-c',
+      'DELETE FROM orders WHERE id > 200']);
+    expect(deleted.status).toBe(0);
+    expect(await runJob(incr)).toMatchObject({ status: 'PASS' });
+    webhook.received.length = 0;
+    // WHEN the restore test runs again
+    const outcome = await runJob(restoreTest);
+    // THEN it fails on the row-count check (1000 wanted, 200 restored), reports that, and pushes success 0
     expect(outcome.status).toBe('FAIL');
-    expect(webhook.posts).toEqual([{ text: expect.stringMatching(/^Restore test of app-db FAILED in \d+s\. Failed: pgBackRest could not restore stanza app-db/) }]);
+    expect(webhook.posts).toEqual([{ text: expect.stringMatching(/^Restore test of app-db FAILED in \d+s\. .*orders has 200 rows, expected at least 1000/) }]);
     expect(await pushgateway.metrics()).toMatch(/^pgrel_restore_test_success\{[^}]*source="app-db"[^}]*\} 0$/m);
   });
 });
+
+/** Polls `done` every 500 ms until it is true or `timeoutMs` passes; whether it became true. */
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (done()) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return done();
+}

@@ -18,6 +18,11 @@ export interface ClusterOptions {
   readonly log?: (line: string) => void;
   /** Secrets missing from `secrets` get a placeholder value for every key (wiring runs; real logins fail). @default false */
   readonly placeholderSecrets?: boolean;
+  /**
+   * A PEM file bound as every image's CA bundle (/etc/ssl/certs/ca-certificates.crt), so that a
+   * peer with a certificate from the test's CA (the S3 endpoint) is trusted as a public one would be.
+   */
+  readonly caBundle?: string;
   /** Copy every container's log here before the state is removed. */
   readonly keepLogsIn?: string;
 }
@@ -65,6 +70,8 @@ export class LocalCluster implements PodHost {
   private downed = false;
   /** Host names of test peers on the host's bridge address (a Service outside the manifests, e.g. a Pushgateway). */
   private readonly peers: { service: string; namespace: string }[] = [];
+  /** Host names outside the cluster (e.g. an S3 endpoint) that resolve to a test peer on the host's bridge address. */
+  private readonly peerHosts: string[] = [];
 
   private constructor(private readonly objects: readonly KubeObject[], private readonly options: ClusterOptions) {
     this.images = [...(options.images ?? []), ...BUILT_IN_IMAGES];
@@ -98,12 +105,22 @@ export class LocalCluster implements PodHost {
     return this.network.hostAddress;
   }
 
+  public get caBundle(): string | undefined {
+    return this.options.caBundle;
+  }
+
   /**
    * Makes `service.namespace` (and `.svc`, `.svc.cluster.local`; the bare name in its namespace)
    * resolve in every pod to the host's bridge address, where a test peer listens.
    */
   public addPeerService(service: string, namespace = 'default'): void {
     this.peers.push({ service, namespace });
+    for (const p of this.pods) if (!p.terminating) p.refreshHosts();
+  }
+
+  /** Makes outside host names (e.g. `bucket.s3.eu-west-1.amazonaws.com`) resolve in every pod to the host's bridge address. */
+  public addPeerHost(...hostNames: string[]): void {
+    this.peerHosts.push(...hostNames);
     for (const p of this.pods) if (!p.terminating) p.refreshHosts();
   }
 
@@ -163,7 +180,7 @@ export class LocalCluster implements PodHost {
     if (headless) own.unshift(`${pod.name}.${headless}.${ns}.svc.cluster.local`, `${pod.name}.${headless}.${ns}.svc`, `${pod.name}.${headless}.${ns}`, `${pod.name}.${headless}`);
     if (pod.ip) lines.push(`${pod.ip}\t${own.join(' ')}`);
     const peers = this.peers.flatMap((p) => [`${p.service}.${p.namespace}.svc.cluster.local`, `${p.service}.${p.namespace}.svc`,
-      `${p.service}.${p.namespace}`, ...(p.namespace === ns ? [p.service] : [])]);
+      `${p.service}.${p.namespace}`, ...(p.namespace === ns ? [p.service] : [])]).concat(this.peerHosts);
     if (peers.length > 0) lines.push(`${this.hostAddress}\t${peers.join(' ')}`);
     for (const service of this.services) {
       const sns = namespaceOf(service);
@@ -244,7 +261,10 @@ export class LocalCluster implements PodHost {
   /** Runs one Job's pod to completion, stops its sidecars, and records the outcome. */
   public async runJob(w: Workload): Promise<Outcome> {
     const label = `${w.kind} ${w.name}`;
-    const pod = new Pod(w, podNames(w)[0], this, this.network.stateDir);
+    // A workload run again gets a fresh pod name, as a second `kubectl create job --from=...` must.
+    const base = podNames(w)[0];
+    const runs = this.pods.filter((p) => p.name === base || p.name.startsWith(`${base}-`) && p.workload === w).length;
+    const pod = new Pod(w, runs === 0 ? base : `${base}-${runs + 1}`, this, this.network.stateDir);
     this.pods.push(pod);
     this.log(`# running ${label} as pod ${pod.name}`);
     const timeoutMs = Math.min(this.options.jobTimeoutMs ?? 300_000, (w.activeDeadlineSeconds ?? Infinity) * 1000);

@@ -52,7 +52,7 @@ export class WebhookPeer {
   }
 }
 
-const started = new Set<ChildProcess>();
+export const started = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of started) {
     try {
@@ -212,7 +212,7 @@ function get(url: string): Promise<{ status: number | string; body: string }> {
 }
 
 /** Stops a peer's process by its PID (SIGTERM, SIGKILL after 5 s) and removes its directory. */
-async function stopPeer(child: ChildProcess, exited: Promise<unknown>, dir: string): Promise<void> {
+export async function stopPeer(child: ChildProcess, exited: Promise<unknown>, dir: string): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
     process.kill(child.pid, 'SIGTERM');
     const timer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 5000);

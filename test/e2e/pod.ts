@@ -12,6 +12,8 @@ export interface PodHost {
   readonly sources: Sources;
   readonly images: readonly ImageSpec[];
   readonly hostAddress: string;
+  /** A PEM file every container trusts as its image's CA bundle (see ClusterOptions.caBundle). */
+  readonly caBundle?: string;
   addNetwork(): { netns: string; ip: string };
   /** Makes a missing mount point on the host where no overlay can (removed with the run). */
   ensureMountPoint(at: string): void;
@@ -23,6 +25,9 @@ export interface PodHost {
   readinessChanged(pod: Pod): void;
   log(line: string): void;
 }
+
+/** Where Debian-based images keep the CA bundle OpenSSL's default paths lead to (/usr/lib/ssl/cert.pem links here). */
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 type Role = 'init' | 'sidecar' | 'main';
 
@@ -256,6 +261,15 @@ export class Pod {
       fs.writeFileSync(host, '', { mode: 0o644 });
       return { host, at, readOnly: true };
     });
+    // The image's CA bundle, when the test's peers present certificates of their own CA (the S3
+    // peer); a copy in the pod's state, as the caller's file may sit below a directory the pod overlays.
+    const trust: Bind[] = [];
+    if (this.host.caBundle && !mounted.some((m) => CA_BUNDLE.startsWith(`${m.at.replace(/\/$/, '')}/`))) {
+      const host = path.join(files, 'ca-certificates.crt');
+      fs.copyFileSync(this.host.caBundle, host);
+      fs.chmodSync(host, 0o644);
+      trust.push({ host, at: CA_BUNDLE, readOnly: true });
+    }
     const users = [{ name: 'root', uid: 0, gid: 0, home: '/root' }, ...(image.users ?? []), { name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent' }];
     fs.writeFileSync(path.join(files, 'passwd'), users.map((u) => `${u.name}:x:${u.uid}:${u.gid}::${u.home}:/bin/sh\n`).join(''), { mode: 0o644 });
     fs.writeFileSync(path.join(files, 'group'), users.map((u) => `${u.name}:x:${u.gid}:\n`).join(''), { mode: 0o644 });
@@ -272,7 +286,7 @@ export class Pod {
     void uid;
     void gid;
     return [
-      ...mounted, ...own, ...empty,
+      ...mounted, ...own, ...empty, ...trust,
       { host: this.hostsPath, at: '/etc/hosts', readOnly: true },
       { host: path.join(files, 'passwd'), at: '/etc/passwd', readOnly: true },
       { host: path.join(files, 'group'), at: '/etc/group', readOnly: true },
