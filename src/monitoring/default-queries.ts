@@ -137,11 +137,15 @@ export class ExporterQueries {
   public static archiver(): CustomQuery {
     return {
       name: 'pg_archiver',
-      sql: 'SELECT archived_count, failed_count, COALESCE(EXTRACT(EPOCH FROM now() - last_archived_time), -1) AS last_archive_age_seconds FROM pg_stat_archiver',
+      // failing: whether the newest archive_command run failed. A failure count alone cannot tell
+      // a run that keeps failing from one that failed once and has archived since.
+      sql: 'SELECT archived_count, failed_count, COALESCE(EXTRACT(EPOCH FROM now() - last_archived_time), -1) AS last_archive_age_seconds, '
+        + "(COALESCE(last_failed_time > COALESCE(last_archived_time, '-infinity'), false))::int AS failing FROM pg_stat_archiver",
       columns: [
         counter('archived_count', 'WAL files archived'),
         counter('failed_count', 'Failed archive_command runs'),
         gauge('last_archive_age_seconds', 'Seconds since the last successful archive (-1: never)'),
+        gauge('failing', '1 while the newest archive_command run failed (until a segment is archived)'),
       ],
     };
   }

@@ -164,10 +164,16 @@ export const EXPORTER_CASES: AlertCase[] = [
   ...tooOld('PostgresDumpTooOld', 'app-nightlydump-c1a2', 'warning', '2h', 240),
   lastRunFailed('PostgresBackupJobFailed', 'app-backups-incremental-c1a2', 'warning'),
   {
+    // Regression: the rule was increase(failed_count[10m]) > 0 for 5m, which also paged for one
+    // failed run that the archiver's retry archived a minute later (the silent case fired at 6m).
     alert: 'PostgresWalArchivingFailing',
-    evalTime: '20m',
-    firing: { series: { 'pg_archiver_failed_count{instance="db-0"}': '0+1x30' }, labels: one({ instance: 'db-0', severity: 'critical' }) },
-    silent: { series: { 'pg_archiver_failed_count{instance="db-0"}': '3x30' } },
+    evalTime: '9m',
+    firing: {
+      series: { 'pg_archiver_failing{instance="db-0"}': '1x30', 'pg_archiver_failed_count{instance="db-0"}': '0+1x30' },
+      labels: one({ instance: 'db-0', severity: 'critical' }),
+    },
+    // One failed run at minute 1, archived at minute 2, nothing failing since.
+    silent: { series: { 'pg_archiver_failing{instance="db-0"}': '0 1 0x28', 'pg_archiver_failed_count{instance="db-0"}': '0 1x29' } },
   },
   {
     alert: 'PostgresRestoreTestFailed',
@@ -284,10 +290,24 @@ export const CNPG_CASES: AlertCase[] = [
     silent: { series: { 'cnpg_backends_total{instance="a-0",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' } },
   },
   {
+    // Regression as above: one failed run, archived at the retry, no longer pages.
     alert: 'PostgresWalArchivingFailing',
-    evalTime: '20m',
-    firing: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '0+1x30' }, labels: one({ pod: 'a-0', severity: 'critical' }) },
-    silent: { series: { 'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '2x30' } },
+    evalTime: '9m',
+    firing: {
+      series: {
+        'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '0+1x30',
+        'cnpg_pg_stat_archiver_last_failed_time{pod="a-0"}': '600+60x30',
+        'cnpg_pg_stat_archiver_last_archived_time{pod="a-0"}': '300x30',
+      },
+      labels: one({ pod: 'a-0', severity: 'critical' }),
+    },
+    silent: {
+      series: {
+        'cnpg_pg_stat_archiver_failed_count{pod="a-0"}': '0 1x29',
+        'cnpg_pg_stat_archiver_last_failed_time{pod="a-0"}': '0 60x29',
+        'cnpg_pg_stat_archiver_last_archived_time{pod="a-0"}': '0 0 120x28',
+      },
+    },
   },
   // The barman-cloud plugin's metrics; CloudNativePG takes base backups only (no incrementals).
   {

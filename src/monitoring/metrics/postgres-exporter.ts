@@ -9,6 +9,7 @@ export const POSTGRES_EXPORTER_METRICS: readonly string[] = [
   'pg_activity_age_max_transaction_seconds',
   'pg_archiver_archived_count',
   'pg_archiver_failed_count',
+  'pg_archiver_failing',
   'pg_archiver_last_archive_age_seconds',
   'pg_connection_count_count',
   'pg_database_size_bytes',

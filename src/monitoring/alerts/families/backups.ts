@@ -30,7 +30,9 @@ export function backupRules(o: BackupAlertOptions, ctx: AlertContext): AlertRule
     ...jobRules,
     {
       name: 'PostgresWalArchivingFailing',
-      expr: 'increase(pg_archiver_failed_count[10m]) > 0',
+      // The newest run failed, for 5 minutes: pages on archiving that stays broken, not on one
+      // failed run (a full bucket, a timeout) that the archiver's retry then archived.
+      expr: 'pg_archiver_failing == 1',
       pendingFor: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'WAL archiving fails on {{ $labels.instance }}',
@@ -91,7 +93,7 @@ function cnpgBackupRules(o: BackupAlertOptions, full: Duration): AlertRule[] {
     },
     {
       name: 'PostgresWalArchivingFailing',
-      expr: 'increase(cnpg_pg_stat_archiver_failed_count[10m]) > 0',
+      expr: 'cnpg_pg_stat_archiver_last_failed_time > cnpg_pg_stat_archiver_last_archived_time',
       pendingFor: Duration.minutes(5),
       severity: Severity.CRITICAL,
       summary: 'WAL archiving fails on {{ $labels.pod }}',
