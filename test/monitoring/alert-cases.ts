@@ -114,11 +114,13 @@ export const EXPORTER_CASES: AlertCase[] = [
     silent: { series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="old"}': '1x40', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="old"}': '1e6x40' } },
   },
   {
+    // Regression: the target's labels (here cluster) reach the alert; `sum by (instance)` dropped
+    // every label but instance, so alerts could not be routed by cluster or namespace.
     alert: 'PostgresConnectionsHigh',
     evalTime: '7m',
     firing: {
-      series: { 'pg_connection_count_count{instance="db-0",state="active"}': '50x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' },
-      labels: one({ instance: 'db-0', severity: 'warning' }),
+      series: { 'pg_connection_count_count{instance="db-0",cluster="app-db",state="active"}': '50x10', 'pg_connection_count_count{instance="db-0",cluster="app-db",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0",cluster="app-db"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0",cluster="app-db"}': '3x10' },
+      labels: one({ instance: 'db-0', cluster: 'app-db', severity: 'warning' }),
     },
     silent: { series: { 'pg_connection_count_count{instance="db-0",state="active"}': '40x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' } },
   },
@@ -126,8 +128,8 @@ export const EXPORTER_CASES: AlertCase[] = [
     alert: 'PostgresConnectionsExhausted',
     evalTime: '7m',
     firing: {
-      series: { 'pg_connection_count_count{instance="db-0",state="active"}': '60x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' },
-      labels: one({ instance: 'db-0', severity: 'critical' }),
+      series: { 'pg_connection_count_count{instance="db-0",cluster="app-db",state="active"}': '60x10', 'pg_connection_count_count{instance="db-0",cluster="app-db",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0",cluster="app-db"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0",cluster="app-db"}': '3x10' },
+      labels: one({ instance: 'db-0', cluster: 'app-db', severity: 'critical' }),
     },
     // 85 of 97 usable: high, but not exhausted.
     silent: { series: { 'pg_connection_count_count{instance="db-0",state="active"}': '50x10', 'pg_connection_count_count{instance="db-0",state="idle"}': '35x10', 'pg_settings_max_connections{instance="db-0"}': '100x10', 'pg_settings_superuser_reserved_connections{instance="db-0"}': '3x10' } },
@@ -272,11 +274,13 @@ export const CNPG_CASES: AlertCase[] = [
     silent: { series: { 'cnpg_pg_replication_lag{pod="a-2"}': '1x6' } },
   },
   {
+    // Regression: the target's labels (here cluster) reach the alert; `sum by (instance)` dropped
+    // every label but instance, so alerts could not be routed by cluster or namespace.
     alert: 'PostgresConnectionsHigh',
     evalTime: '7m',
     firing: {
-      series: { 'cnpg_backends_total{instance="a-0",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' },
-      labels: one({ instance: 'a-0', severity: 'warning' }),
+      series: { 'cnpg_backends_total{instance="a-0",namespace="db",pod="a-0",datname="app",usename="app",application_name="web",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",namespace="db",pod="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",namespace="db",pod="a-0",name="superuser_reserved_connections"}': '3x10' },
+      labels: one({ instance: 'a-0', namespace: 'db', pod: 'a-0', severity: 'warning' }),
     },
     silent: { series: { 'cnpg_backends_total{instance="a-0",state="active"}': '10x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' } },
   },
@@ -284,8 +288,8 @@ export const CNPG_CASES: AlertCase[] = [
     alert: 'PostgresConnectionsExhausted',
     evalTime: '7m',
     firing: {
-      series: { 'cnpg_backends_total{instance="a-0",state="active"}': '96x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' },
-      labels: one({ instance: 'a-0', severity: 'critical' }),
+      series: { 'cnpg_backends_total{instance="a-0",namespace="db",pod="a-0",datname="app",usename="app",application_name="web",state="active"}': '96x10', 'cnpg_pg_settings_setting{instance="a-0",namespace="db",pod="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",namespace="db",pod="a-0",name="superuser_reserved_connections"}': '3x10' },
+      labels: one({ instance: 'a-0', namespace: 'db', pod: 'a-0', severity: 'critical' }),
     },
     silent: { series: { 'cnpg_backends_total{instance="a-0",state="active"}': '90x10', 'cnpg_pg_settings_setting{instance="a-0",name="max_connections"}': '100x10', 'cnpg_pg_settings_setting{instance="a-0",name="superuser_reserved_connections"}': '3x10' } },
   },

@@ -3,9 +3,11 @@ import type { ConnectionAlertOptions, QueryAlertOptions } from '../alert-options
 import { AlertRule, MetricSource, Severity } from '../alert-rule';
 
 export function connectionRules(o: ConnectionAlertOptions & { warningRatio: number; criticalRatio: number }): AlertRule[] {
+  // Summed over the per-connection labels only, and divided with group_left, so that the
+  // target's own labels (cluster, namespace, pod, job) reach the alert for routing.
   const usage = o.source === MetricSource.CNPG
-    ? 'sum by (instance) (cnpg_backends_total) / on (instance) (max by (instance) (cnpg_pg_settings_setting{name="max_connections"}) - max by (instance) (cnpg_pg_settings_setting{name="superuser_reserved_connections"}))'
-    : 'sum by (instance) (pg_connection_count_count) / on (instance) (max by (instance) (pg_settings_max_connections) - max by (instance) (pg_settings_superuser_reserved_connections))';
+    ? 'sum without (datname, usename, application_name, state) (cnpg_backends_total) / on (instance) group_left () (max by (instance) (cnpg_pg_settings_setting{name="max_connections"}) - max by (instance) (cnpg_pg_settings_setting{name="superuser_reserved_connections"}))'
+    : 'sum without (state) (pg_connection_count_count) / on (instance) group_left () (max by (instance) (pg_settings_max_connections) - max by (instance) (pg_settings_superuser_reserved_connections))';
   const rule = (name: string, ratio: number, severity: Severity): AlertRule => ({
     name,
     expr: `${usage} > ${ratio}`,
