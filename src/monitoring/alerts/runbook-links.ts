@@ -31,7 +31,7 @@ export class RunbookLinks {
   public static packaged(): RunbookLinks {
     const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
     const base = `https://unpkg.com/${pkg.name}@${pkg.version}/runbooks`;
-    return new RunbookLinks((alert) => (fs.existsSync(path.join(PACKAGE_ROOT, 'runbooks', `${alert}.md`)) ? `${base}/${alert}.md` : undefined));
+    return new RunbookLinks((alert) => (shippedRunbooks().has(alert) ? `${base}/${alert}.md` : undefined));
   }
 
   /**
@@ -64,6 +64,15 @@ export class RunbookLinks {
   public urlFor(alert: string, family: string): string | undefined {
     return this.link(alert, family);
   }
+}
+
+let shipped: ReadonlySet<string> | undefined;
+
+/** The alerts with a runbook in the package, read once (every alert of every copy asks). */
+function shippedRunbooks(): ReadonlySet<string> {
+  const dir = path.join(PACKAGE_ROOT, 'runbooks');
+  shipped ??= new Set(fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -'.md'.length)) : []);
+  return shipped;
 }
 
 /** An absolute http(s) URL without whitespace (it lands in an annotation and a notification). */
