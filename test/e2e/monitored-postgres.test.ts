@@ -173,6 +173,59 @@ describe('monitored-postgres, run from its synthesized YAML', () => {
     expect(remaining).toEqual([]);
   }, 420_000);
 
+  test('connections filled and archiving broken: both alerts fire after their 5 minutes, the critical connections alert does not; both resolve when mended', async () => {
+    // GIVEN the rules as synthesized (thresholds and `for:` unchanged)
+    const rules = rule.spec.groups.flatMap((g: any) => g.rules);
+    expect(rules.find((r: any) => r.alert === 'PostgresConnectionsHigh')).toMatchObject({ for: '5m', expr: expect.stringMatching(/ > 0\.8$/) });
+    expect(rules.find((r: any) => r.alert === 'PostgresConnectionsExhausted')).toMatchObject({ for: '5m', expr: expect.stringMatching(/ > 0\.95$/) });
+    expect(rules.find((r: any) => r.alert === 'PostgresWalArchivingFailing')).toMatchObject({ for: '5m', expr: 'pg_archiver_failing == 1' });
+    const [db] = cluster.podsOf('postgresql');
+    const sql = (query: string) => db.exec('postgres', ['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'myapp_production', '-Atc', query]);
+    // WHEN 85 clients hold connections (pgbench, each running pg_sleep(1) in a loop): 85+ of the
+    // 97 non-reserved slots, over the 80% warning and under the 95% critical threshold
+    const clients = db.exec('postgres', ['sh', '-c', "echo 'SELECT pg_sleep(1);' > /tmp/sleep.sql && "
+      + 'exec pgbench -h /var/run/postgresql -U postgres -n -c 85 -j 4 -T 900 -f /tmp/sleep.sql myapp_production'], 1_000_000);
+    // AND archive_command starts failing, with a segment to archive
+    expect(await sql("ALTER SYSTEM SET archive_command = 'false'")).toMatchObject({ status: 0 });
+    expect(await sql('SELECT pg_reload_conf()')).toMatchObject({ status: 0 });
+    expect(await sql('CREATE TABLE IF NOT EXISTS e2e_wal (n int); INSERT INTO e2e_wal VALUES (1); SELECT pg_switch_wal()')).toMatchObject({ status: 0 });
+    const started = Date.now();
+    // THEN both warnings/criticals fire after their `for:`, and PostgresConnectionsExhausted never shows up
+    const wanted = ['PostgresConnectionsHigh', 'PostgresWalArchivingFailing'];
+    const firingAt: Record<string, number> = {};
+    let exhausted: PrometheusAlert[] = [];
+    while (Date.now() - started < 480_000 && wanted.some((a) => firingAt[a] === undefined)) {
+      const alerts = await prometheus.alerts();
+      for (const a of alerts) if (a.state === 'firing' && wanted.includes(a.labels.alertname)) firingAt[a.labels.alertname] ??= (Date.now() - started) / 1000;
+      exhausted = [...exhausted, ...alerts.filter((a) => a.labels.alertname === 'PostgresConnectionsExhausted')];
+      await sleep(3000);
+    }
+    const usage = (await prometheus.query('sum(pg_connection_count_count)')).map((r) => r.value[1]);
+    const failing = (await prometheus.query('pg_archiver_failing')).map((r) => r.value[1]);
+    console.log(`faults: firing after ${JSON.stringify(firingAt)} s; connections ${usage.join(', ')}; pg_archiver_failing ${failing.join(', ')}`);
+    expect(Object.keys(firingAt).sort()).toEqual(wanted);
+    for (const a of wanted) expect(firingAt[a]).toBeGreaterThanOrEqual(300);
+    expect(exhausted).toEqual([]);
+    const firing = await prometheus.alerts();
+    expect(firing.find((a) => a.labels.alertname === 'PostgresWalArchivingFailing')?.labels).toMatchObject({ severity: 'critical', cluster: 'app-db' });
+    expect(firing.find((a) => a.labels.alertname === 'PostgresConnectionsHigh')?.labels).toMatchObject({ severity: 'warning', cluster: 'app-db' });
+    // WHEN the clients are disconnected and archive_command is mended
+    expect(await sql("SELECT count(pg_terminate_backend(pid)) > 0 FROM pg_stat_activity WHERE application_name = 'pgbench'")).toMatchObject({ status: 0, output: 't\n' });
+    await clients;
+    expect(await sql("ALTER SYSTEM SET archive_command = 'true'")).toMatchObject({ status: 0 });
+    expect(await sql('SELECT pg_reload_conf()')).toMatchObject({ status: 0 });
+    const mended = Date.now();
+    // THEN both resolve (the archiver retries the segment within a minute)
+    let remaining = wanted;
+    while (remaining.length > 0 && Date.now() - mended < 150_000) {
+      await sleep(2000);
+      const names = (await prometheus.alerts()).map((a) => a.labels.alertname);
+      remaining = wanted.filter((a) => names.includes(a));
+    }
+    console.log(`faults mended: alerts still active after ${(Date.now() - mended) / 1000} s: ${remaining.join(', ') || 'none'}`);
+    expect(remaining).toEqual([]);
+  }, 720_000);
+
   test('the report: the exporter and the database pass; the operator objects need an API server', async () => {
     // WHEN everything is stopped
     const lines = formatReport(await cluster.down());
