@@ -15,7 +15,7 @@ function cluster(chart: Chart, overrides: Partial<PatroniClusterProps> = {}): Pa
       restApi: SecretKeyRef.of(secret, 'rest-api'),
     },
     ...overrides,
-    ...(overrides.settings ? { settings: { scope: 'app-db', ...overrides.settings } } : {}),
+    ...(overrides.settings ? { settings: overrides.settings } : {}),
   });
 }
 
