@@ -6,3 +6,5 @@ export { StreamingReplication } from './streaming-replication';
 export type { ReplicationStandby, StreamingReplicationProps } from './streaming-replication';
 export { LoadBalanceOnWrite, PgpoolBackendFlag } from './pgpool-choices';
 export type { PgpoolBackend, PgpoolSettings } from './pgpool-settings';
+export { PgpoolDeployment } from './pgpool-deployment';
+export type { PgpoolDeploymentProps, PgpoolUser } from './pgpool-deployment';
