@@ -56,7 +56,7 @@ with_retries() {
     if "$@" > "$work/out" 2>&1; then cat "$work/out"; return 0; fi
     cat "$work/out" >&2
     if ! grep -q '55P03' "$work/out"; then
-      report failure "migration \${MIGRATION_NAME:-} failed in $what: $(grep -m1 'ERROR' "$work/out")"
+      report failure "migration \${MIGRATION_NAME:-} failed in $what: $(grep -m1 'ERROR' "$work/out" | sed 's/^psql:[^ ]* //')"
       return 1
     fi
     if [ "$attempt" -ge "$attempts" ]; then
