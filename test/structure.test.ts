@@ -3,12 +3,16 @@ import { cycles, importsOf, SRC, tsFiles } from './helpers/imports';
 
 // Dependencies point one way: areas -> core; areas meet only through the small public pieces
 // listed here (DESIGN.md, "Layout").
-const AREAS = ['backup', 'cnpg', 'migrations', 'monitoring', 'patroni', 'pooling', 'replication'];
+const AREAS = ['backup', 'checks', 'cnpg', 'migrations', 'monitoring', 'patroni', 'pooling', 'replication'];
 const GENERATED = ['imports', 'schemas'];
 const BETWEEN_AREAS = [
   'cnpg -> backup/recovery-target.ts', // RecoveryTarget, RecoveryAction: point-in-time recovery of a CNPG cluster
   'cnpg -> backup/restore-check.ts', // RestoreCheck: the same checks for CNPG restore tests
   'cnpg -> pooling/pool-mode.ts', // PoolMode: CNPG poolers are PgBouncer
+  'migrations -> pooling/connection-budget.ts', // IConnectionBudget: a MigrationJob's direct connection is counted
+  'migrations -> pooling/pgbouncer-deployment.ts', // PgBouncerDeployment: a MigrationJob refuses a transaction-mode pooler as its host
+  'patroni -> pooling/connection-budget.ts', // ConnectionBudget: the cluster's max_connections, charged by poolers and apps
+  'replication -> pooling/connection-budget.ts', // IConnectionBudget: pgpool's num_init_children × max_pool per backend
 ];
 
 function folder(file: string): string {

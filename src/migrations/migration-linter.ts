@@ -106,6 +106,23 @@ export interface MigrationRuleInfo {
   readonly maxVersion?: number;
 }
 
+/** The rules that apply under the options (checked: unknown ids and versions throw). */
+export function selectRules(options: MigrationLintOptions): { rules: MigrationRuleDefinition[]; options: LintOptions } {
+  const known = new Set(ALL_RULES.map((r) => r.id));
+  for (const id of [...(options.enabledRules ?? []), ...(options.disabledRules ?? [])]) {
+    if (!known.has(id)) throw new Error(`MigrationLinter: unknown rule "${id}"; rules are ${[...known].join(', ')}`);
+  }
+  const version = options.targetVersion ?? 15;
+  if (!Number.isInteger(version) || version < 9 || version > 18) {
+    throw new Error(`MigrationLinter: targetVersion must be a PostgreSQL major version from 9 to 18, got ${version}`);
+  }
+  const rules = ALL_RULES.filter((r) => (!options.enabledRules || options.enabledRules.includes(r.id))
+    && !(options.disabledRules ?? []).includes(r.id)
+    && (r.minVersion === undefined || version >= r.minVersion)
+    && (r.maxVersion === undefined || version <= r.maxVersion));
+  return { rules, options: { ...options, knownRuleIds: [...known] } };
+}
+
 /**
  * A SQL migration linter that knows which locks statements take, on PostgreSQL's own parser
  * (libpg-query, WebAssembly). Synchronous: in-process after `MigrationLinter.loadParser()`,
@@ -126,19 +143,9 @@ export class MigrationLinter {
   private readonly options: LintOptions;
 
   constructor(options: MigrationLintOptions = {}) {
-    const known = new Set(ALL_RULES.map((r) => r.id));
-    for (const id of [...(options.enabledRules ?? []), ...(options.disabledRules ?? [])]) {
-      if (!known.has(id)) throw new Error(`MigrationLinter: unknown rule "${id}"; rules are ${[...known].join(', ')}`);
-    }
-    const version = options.targetVersion ?? 15;
-    if (!Number.isInteger(version) || version < 9 || version > 18) {
-      throw new Error(`MigrationLinter: targetVersion must be a PostgreSQL major version from 9 to 18, got ${version}`);
-    }
-    this.options = { ...options, knownRuleIds: [...known] };
-    this.rules = ALL_RULES.filter((r) => (!options.enabledRules || options.enabledRules.includes(r.id))
-      && !(options.disabledRules ?? []).includes(r.id)
-      && (r.minVersion === undefined || version >= r.minVersion)
-      && (r.maxVersion === undefined || version <= r.maxVersion));
+    const { rules, options: lintOptions } = selectRules(options);
+    this.rules = rules;
+    this.options = lintOptions;
   }
 
   /** Lints one SQL text. */

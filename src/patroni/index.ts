@@ -3,3 +3,5 @@
 export { PatroniDcs, PatroniVersion, ReplicaCreationMethod, SynchronousMode, WatchdogMode } from './patroni-choices';
 export type { Etcd3DcsOptions, EtcdTls, KubernetesDcsOptions, PgBackRestReplicaOptions } from './patroni-choices';
 export type { PatroniCallbacks, PatroniSettings, PatroniTags, PatroniUsers } from './patroni-settings';
+export { PatroniCluster } from './patroni-cluster';
+export type { PatroniClusterProps, PatroniPasswords } from './patroni-cluster';

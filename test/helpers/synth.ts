@@ -28,7 +28,9 @@ export function assertValidObject(manifest: any): void {
   // kubernetes-models throws with the JSON pointer and reason on a type or required-field error.
   new Model(manifest).validate();
   const pod = podSpecOf(manifest);
-  if (pod) assertPodIsConsistent(`${kind} ${manifest.metadata?.name}`, pod);
+  // A StatefulSet's claim templates are volumes of its pods too.
+  const claims = (manifest.kind === 'StatefulSet' ? manifest.spec.volumeClaimTemplates ?? [] : []).map((c: any) => c.metadata.name);
+  if (pod) assertPodIsConsistent(`${kind} ${manifest.metadata?.name}`, pod, claims);
 }
 
 function podSpecOf(manifest: any): any {
@@ -41,12 +43,12 @@ function podSpecOf(manifest: any): any {
  * What the API server rejects but the schemas cannot say: duplicate volume, container or port
  * names, two mounts on one path, and mounts of volumes the pod does not have.
  */
-function assertPodIsConsistent(what: string, pod: any): void {
+function assertPodIsConsistent(what: string, pod: any, claims: string[] = []): void {
   const unique = (label: string, names: string[]) => {
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup !== undefined) throw new Error(`${what}: duplicate ${label} "${dup}"`);
   };
-  const volumes = (pod.volumes ?? []).map((v: any) => v.name);
+  const volumes = [...(pod.volumes ?? []).map((v: any) => v.name), ...claims];
   unique('volume', volumes);
   const containers = [...(pod.initContainers ?? []), ...pod.containers];
   unique('container', containers.map((c: any) => c.name));

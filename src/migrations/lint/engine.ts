@@ -30,18 +30,20 @@ export interface LintSource {
   readonly implicitTransaction?: boolean;
 }
 
-/** Line and column (1-based) of a UTF-8 byte offset. */
-function position(source: Buffer, offset: number): { line: number; column: number } {
-  const before = source.subarray(0, Math.max(0, offset));
-  let line = 1;
-  let lastBreak = -1;
-  for (let i = 0; i < before.length; i++) {
-    if (before[i] === 10) {
-      line++;
-      lastBreak = i;
+/** Line and column (1-based) of UTF-8 byte offsets, by binary search over the line starts. */
+function positions(source: Buffer): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === 10) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
     }
-  }
-  return { line, column: before.subarray(lastBreak + 1).toString('utf8').length + 1 };
+    return { line: low + 1, column: source.subarray(starts[low], Math.max(starts[low], offset)).toString('utf8').length + 1 };
+  };
 }
 
 const isComment = (name: string) => name === 'SQL_COMMENT' || name === 'C_COMMENT';
@@ -49,22 +51,26 @@ const isComment = (name: string) => name === 'SQL_COMMENT' || name === 'C_COMMEN
 /** Lints one parsed source with the given rules (already filtered by config and version). */
 export function lintParsed(source: LintSource, parsed: ParsedSource, rules: readonly MigrationRuleDefinition[], options: LintOptions): Finding[] {
   const bytes = Buffer.from(source.sql, 'utf8');
+  const position = positions(bytes);
   const findings: Finding[] = [];
   const known = new Set(rules.map((r) => r.id));
   const suppressions = readSuppressions(parsed.tokens, bytes, new Set([...known, ...(options.knownRuleIds ?? [])]));
   for (const bad of suppressions.filter((s) => s.problem)) {
-    findings.push({ ruleId: 'invalid-suppression', severity: 'error', message: bad.problem!, file: source.file, ...position(bytes, bad.start), statement: '', safeAlternative: '' });
+    findings.push({ ruleId: 'invalid-suppression', severity: 'error', message: bad.problem!, file: source.file, ...position(bad.start), statement: '', safeAlternative: '' });
   }
   if (parsed.error) {
-    const at = position(bytes, parsed.error.position);
+    const at = position(parsed.error.position);
     findings.push({ ruleId: 'syntax-error', severity: 'error', message: `PostgreSQL cannot parse this file: ${parsed.error.message}`, file: source.file, ...at, statement: '', safeAlternative: '' });
     return findings;
   }
   const facts = new SchemaFacts(parsed.statements.map((s) => s.stmt));
   const state = new FileState(options, facts, source.implicitTransaction ?? false);
   let previousEnd = 0;
+  let token = 0;
   for (const raw of parsed.statements) {
-    const start = parsed.tokens.find((t) => t.start >= raw.location && !isComment(t.tokenName))?.start ?? raw.location;
+    // Statements and tokens both come in source order: one forward walk finds each first token.
+    while (token < parsed.tokens.length && (parsed.tokens[token].start < raw.location || isComment(parsed.tokens[token].tokenName))) token++;
+    const start = token < parsed.tokens.length ? parsed.tokens[token].start : raw.location;
     const end = raw.location + raw.length;
     // A suppression comment covers the statement after it: comments since the previous one's end.
     const rangeStart = previousEnd;
@@ -74,7 +80,7 @@ export function lintParsed(source: LintSource, parsed: ParsedSource, rules: read
       node: raw.stmt,
       type: nodeType(raw.stmt) ?? '',
       fields: fieldsOf(raw.stmt),
-      ...position(bytes, start),
+      ...position(start),
       text,
       inTransaction: state.inTransaction,
       lock: statementLock(raw.stmt),

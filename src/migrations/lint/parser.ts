@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as pg from 'libpg-query';
 import { Fields } from './ast';
+import { SUPPRESSION_MARKER } from './marker';
 
 /** A statement as PostgreSQL's parser split it. */
 export interface RawStatement {
@@ -56,8 +57,12 @@ export function parseSources(sources: readonly string[]): ParsedSource[] {
 
 function parseOne(sql: string): ParsedSource {
   let tokens: RawToken[] = [];
+  // The scanner is only needed for suppression comments (the parser drops comments); it costs
+  // more than the parse, so it runs only when the marker appears somewhere in the text.
   try {
-    tokens = pg.scanSync(sql).tokens.map(({ start, end, text, tokenName }) => ({ start, end, text, tokenName }));
+    if (sql.includes(SUPPRESSION_MARKER)) {
+      tokens = pg.scanSync(sql).tokens.map(({ start, end, text, tokenName }) => ({ start, end, text, tokenName }));
+    }
   } catch {
     // An unterminated string or comment: the parse below reports it with its position.
   }
@@ -80,6 +85,7 @@ function parseOne(sql: string): ParsedSource {
 // The child's program: plain JavaScript so it runs the same under ts-jest and from lib/.
 const CHILD = `
 const pg = require(process.argv[1]);
+const marker = process.argv[2];
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => { input += d; });
@@ -87,7 +93,7 @@ process.stdin.on('end', async () => {
   await pg.loadModule();
   const out = JSON.parse(input).map((sql) => {
     let tokens = [];
-    try { tokens = pg.scanSync(sql).tokens.map(({ start, end, text, tokenName }) => ({ start, end, text, tokenName })); } catch {}
+    try { if (sql.includes(marker)) tokens = pg.scanSync(sql).tokens.map(({ start, end, text, tokenName }) => ({ start, end, text, tokenName })); } catch {}
     if (sql.trim() === '') return { statements: [], tokens };
     try {
       const bytes = Buffer.byteLength(sql);
@@ -106,7 +112,7 @@ process.stdin.on('end', async () => {
 
 function parseInChild(sources: readonly string[]): ParsedSource[] {
   if (sources.length === 0) return [];
-  const output = execFileSync(process.execPath, ['-e', CHILD, require.resolve('libpg-query')], {
+  const output = execFileSync(process.execPath, ['-e', CHILD, require.resolve('libpg-query'), SUPPRESSION_MARKER], {
     input: JSON.stringify(sources),
     maxBuffer: 512 * 1024 * 1024,
     encoding: 'utf8',

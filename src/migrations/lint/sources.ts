@@ -47,8 +47,10 @@ export function expandPaths(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     if (fs.statSync(p).isDirectory()) {
+      // Flyway runs repeatable migrations (R__) after the versioned ones.
+      const key = (name: string) => (/^R__/.test(name) ? `\uffff${name}` : name);
       const entries = fs.readdirSync(p).filter((e) => e.toLowerCase().endsWith('.sql'))
-        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+        .sort((a, b) => key(a).localeCompare(key(b), 'en', { numeric: true }));
       files.push(...entries.map((e) => path.join(p, e)));
     } else {
       files.push(p);

@@ -1,7 +1,6 @@
+import { SUPPRESSION_MARKER } from './marker';
 import { RawToken } from './parser';
 
-/** The comment marker: `-- lint-migrations: allow <rule-id>[,<rule-id>] <reason>`. */
-export const SUPPRESSION_MARKER = 'lint-migrations:';
 
 /** A suppression comment as written. */
 export interface Suppression {

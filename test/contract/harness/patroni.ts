@@ -84,6 +84,23 @@ export class PatroniMember {
     this.service = startService(`patroni-${this.place.name}`, program('patroni'), [this.place.configFile], { env: this.place.env });
   }
 
+  /**
+   * Stops Patroni (SIGTERM: it shuts PostgreSQL down), then kills a postmaster left behind by
+   * PID (a Patroni killed while PostgreSQL ran leaves it orphaned).
+   */
+  public async stop(): Promise<void> {
+    await this.service.stop('SIGTERM', 30_000);
+    const pid = this.postmasterPid();
+    // postmaster.pid outlives a killed server: only a process that is this member's postgres.
+    const cmdline = pid === undefined ? '' : runUnchecked('/bin/cat', [`/proc/${pid}/cmdline`]).stdout ?? '';
+    if (pid === undefined || !cmdline.includes(path.join(this.place.dir, 'data'))) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
   /** The postmaster's PID, from postmaster.pid. */
   public postmasterPid(): number | undefined {
     const out = runUnchecked('/bin/cat', [path.join(this.place.dir, 'data', 'postmaster.pid')]);
