@@ -21,6 +21,7 @@ import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
 import { CnpgProductionChart } from '../examples/cnpg-production/chart';
 import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
+import { ReadReplicasChart } from '../examples/read-replicas/chart';
 
 /**
  * The example stacks measured; each copy is one chart in a namespace of its own (the examples use
@@ -33,6 +34,7 @@ const EXAMPLES: Record<string, new (scope: Construct, id: string, props?: ChartP
   'backed-up-postgres': BackedUpPostgresChart,
   'monitored-postgres': MonitoredPostgresChart,
   'cnpg-production': CnpgProductionChart,
+  'read-replicas': ReadReplicasChart,
 };
 
 function libraryCopies(Example: (typeof EXAMPLES)[string]): Builder {
