@@ -1,7 +1,7 @@
 import { SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  BackupAlertOptions, ConnectionAlertOptions, MaintenanceAlertOptions, PoolingAlertOptions, QueryAlertOptions,
+  BackupAlertOptions, ConnectionAlertOptions, MaintenanceAlertOptions, PatroniAlertOptions, PoolingAlertOptions, QueryAlertOptions,
   ReplicationAlertOptions, RestoreTestAlertOptions, SourceOptions, StorageAlertOptions,
 } from './alert-options';
 import { AlertRule, MetricSource } from './alert-rule';
@@ -10,6 +10,7 @@ import { availabilityRules, replicationRules } from './families/availability';
 import { backupRules, restoreTestRules } from './families/backups';
 import { AlertContext } from './families/cronjobs';
 import { maintenanceRules, storageRules } from './families/maintenance';
+import { patroniRules } from './families/patroni';
 import { poolingRules } from './families/pooling';
 import { labelNameProblem, re2Problem } from './promql';
 import { checkExpr, checkRule } from './rule-check';
@@ -93,6 +94,16 @@ export class AlertFamily {
   public static pooling(options: PoolingAlertOptions = {}): AlertFamily {
     count('pooling.maxWaitingClients', options.maxWaitingClients);
     return new AlertFamily('pooling', () => poolingRules(options), ['pgbouncer_exporter']);
+  }
+
+  /**
+   * Patroni clusters, from Patroni's REST `/metrics`: no leader, two members reporting primary
+   * (per cluster), a leader change, a lagging member, failsafe mode active.
+   */
+  public static patroni(options: PatroniAlertOptions = {}): AlertFamily {
+    const lag = options.maxLagBytes?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (lag !== undefined && !(lag > 0)) throw propError('AlertFamily', 'patroni.maxLagBytes', lag, 'a positive Size, e.g. Size.mebibytes(16)');
+    return new AlertFamily('patroni', () => patroniRules(options), ['patroni']);
   }
 
   /** Every family with defaults (storage needs a size limit, so it is left out). */

@@ -193,3 +193,12 @@ export interface PoolingAlertOptions {
    */
   readonly maxWait?: Duration;
 }
+
+/** Thresholds of the Patroni family. */
+export interface PatroniAlertOptions {
+  /**
+   * WAL a replica may have left to replay before it warns.
+   * @default Size.mebibytes(16)
+   */
+  readonly maxLagBytes?: Size;
+}
