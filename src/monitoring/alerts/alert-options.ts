@@ -32,7 +32,8 @@ export interface ReplicationAlertOptions extends SourceOptions {
    */
   readonly maxLagBytes?: Size;
   /**
-   * WAL a replication slot may hold back before its inactivity is critical.
+   * WAL a replication slot may hold back: critical when nothing consumes the slot, a warning when
+   * its consumer is connected but too slow.
    * @default Size.gibibytes(10)
    */
   readonly maxSlotRetained?: Size;
@@ -201,4 +202,14 @@ export interface PatroniAlertOptions {
    * @default Size.mebibytes(16)
    */
   readonly maxLagBytes?: Size;
+}
+
+/** Thresholds of `AlertFamily.pgpool()`. */
+export interface PgpoolAlertOptions {
+  /**
+   * How long pgpool must report a backend down before it warns (auto_failback usually reattaches
+   * a standby that streams again within seconds).
+   * @default Duration.minutes(2)
+   */
+  readonly backendDownFor?: Duration;
 }

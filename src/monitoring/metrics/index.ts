@@ -6,9 +6,10 @@
 import { CLOUDNATIVE_PG_METRICS } from './cloudnative-pg';
 import { KUBE_STATE_METRICS } from './kube-state-metrics';
 import { PGBOUNCER_EXPORTER_METRICS } from './pgbouncer-exporter';
+import { PGPOOL2_EXPORTER_METRICS } from './pgpool2-exporter';
 import { POSTGRES_EXPORTER_METRICS } from './postgres-exporter';
 
-export type MetricSourceId = 'postgres_exporter' | 'cnpg' | 'barman-cloud' | 'pgbouncer_exporter' | 'kube-state-metrics' | 'restore-test' | 'patroni';
+export type MetricSourceId = 'postgres_exporter' | 'cnpg' | 'barman-cloud' | 'pgbouncer_exporter' | 'kube-state-metrics' | 'restore-test' | 'patroni' | 'pgpool2_exporter';
 
 /** Patroni 3.0's REST `GET /metrics` (patroni/api.py, do_GET_metrics), every series labelled `scope`. */
 const PATRONI_METRICS = [
@@ -39,4 +40,5 @@ export const METRICS: Readonly<Record<MetricSourceId, readonly string[]>> = {
   'kube-state-metrics': KUBE_STATE_METRICS,
   'restore-test': RESTORE_TEST_METRICS,
   'patroni': PATRONI_METRICS,
+  'pgpool2_exporter': PGPOOL2_EXPORTER_METRICS,
 };
