@@ -81,8 +81,8 @@ describe('monitored-postgres example', () => {
     expect(manifests.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PrometheusRule', 'Service', 'ServiceMonitor']);
     const groups = manifests.find((m) => m.kind === 'PrometheusRule').spec.groups;
     expect(groups.map((g: any) => g.name)).toContain('postgresql.custom');
-    // 25 alerts in the eight default families, the storage alert and the custom one
-    expect(groups.flatMap((g: any) => g.rules).length).toBe(28);
+    // 27 alerts in the eight default families (the replication family has five since issue 16), the storage alert and the custom one
+    expect(groups.flatMap((g: any) => g.rules).length).toBe(29);
   });
 });
 

@@ -4,3 +4,5 @@ export type { MigrationLintFinding, MigrationLintOptions, MigrationRuleInfo, Mig
 export { MigrationHook, Migrations } from './migration-choices';
 export { MigrationJob } from './migration-job';
 export type { MigrationConnection, MigrationJobProps } from './migration-job';
+export { BatchedBackfill } from './batched-backfill';
+export type { BatchedBackfillProps } from './batched-backfill';

@@ -5,3 +5,5 @@ export type { Etcd3DcsOptions, EtcdTls, KubernetesDcsOptions, PgBackRestReplicaO
 export type { PatroniCallbacks, PatroniSettings, PatroniTags, PatroniUsers } from './patroni-settings';
 export { PatroniCluster } from './patroni-cluster';
 export type { PatroniClusterProps, PatroniPasswords } from './patroni-cluster';
+export { PatroniSwitchover } from './patroni-switchover';
+export type { IPatroniCluster, PatroniSwitchoverProps } from './patroni-switchover';

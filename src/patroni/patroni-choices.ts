@@ -102,6 +102,13 @@ export interface Etcd3DcsOptions {
    * @default - plain http
    */
   readonly tls?: EtcdTls;
+  /**
+   * The hosts are proxies or a load-balanced Service (e.g. `etcd-client:2379`), not members:
+   * Patroni then talks to them only (`use_proxies`) instead of discovering the members' own
+   * addresses from the cluster, which a pod may not reach.
+   * @default false
+   */
+  readonly useProxies?: boolean;
 }
 
 /** Kubernetes objects as Patroni's DCS. */
@@ -122,12 +129,12 @@ export interface KubernetesDcsOptions {
 export class PatroniDcs {
   /** The Kubernetes API of the cluster the pods run in (no etcd to run). */
   public static kubernetes(options: KubernetesDcsOptions = {}): PatroniDcs {
-    return new PatroniDcs('kubernetes', options.useEndpoints ?? true, [], undefined);
+    return new PatroniDcs('kubernetes', options.useEndpoints ?? true, [], false);
   }
 
   /** An etcd v3 cluster (etcd 3.4 or later). */
   public static etcd3(options: Etcd3DcsOptions): PatroniDcs {
-    return new PatroniDcs('etcd3', false, [...(options.hosts ?? [])], options.tls);
+    return new PatroniDcs('etcd3', false, [...(options.hosts ?? [])], options.useProxies ?? false, options.tls);
   }
 
   private constructor(
@@ -137,6 +144,8 @@ export class PatroniDcs {
     public readonly useEndpoints: boolean,
     /** With etcd3: the members. */
     public readonly hosts: string[],
+    /** With etcd3: the hosts are proxies (`use_proxies`). */
+    public readonly useProxies: boolean,
     /** With etcd3: TLS. */
     public readonly tls?: EtcdTls,
   ) {}

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PatroniPlacement, renderPatroniYaml, resolvePatroniSettings, ResolvedPatroniSettings } from './patroni-config';
 import { patroniRbacRules } from './patroni-rbac';
 import { PatroniSettings } from './patroni-settings';
+import { IPatroniCluster } from './patroni-switchover';
 import { annotateConfigHash } from '../core/config-hash';
 import { ConnectionEnvOptions } from '../core/connection-env';
 import { addConnectionVariables, secretValue } from '../core/connection-variables';
@@ -119,7 +120,7 @@ export interface PatroniClusterProps {
  * the primary Service's Endpoints in the same update that takes the leader lock. With ConfigMaps
  * the primary Service selects the leader's role label. With etcd the pods get no API token.
  */
-export class PatroniCluster extends Construct {
+export class PatroniCluster extends Construct implements IPatroniCluster {
   /** The members. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The Patroni container. */
@@ -136,6 +137,16 @@ export class PatroniCluster extends Construct {
   public readonly port = PG_PORT;
   /** The REST API port. */
   public readonly restApiPort = REST_PORT;
+  /** The cluster name (`scope`). */
+  public readonly scope: string;
+  /** Base URL of the members' REST API (the headless members Service). */
+  public readonly restApiUrl: string;
+  /** The REST API password, when `passwords.restApi` is given. */
+  public readonly restApiPassword?: SecretKeyRef;
+  /** The Patroni image. */
+  public readonly image: ContainerImage;
+  /** The user id the Patroni container runs as. */
+  public readonly runAsUser: number;
   private readonly resolved: ResolvedPatroniSettings;
   private readonly placement: PatroniPlacement;
 
@@ -159,6 +170,12 @@ export class PatroniCluster extends Construct {
       if (!props.passwords?.[key]) throw propError(this, `passwords.${key}`, undefined, 'a SecretKeyRef: Patroni reads every password from the environment');
     }
     const user = props.runAsUser ?? 101;
+    checkInteger(this, 'runAsUser', user, 1, 2147483647);
+    this.scope = name;
+    this.restApiUrl = `http://${name}-members:${REST_PORT}`;
+    this.restApiPassword = props.passwords.restApi;
+    this.image = props.image ?? ImageCatalog.PATRONI;
+    this.runAsUser = user;
     const group = props.runAsGroup ?? 103;
     const dcs = this.resolved.dcs;
     const onKubernetes = dcs.kind === 'kubernetes';
@@ -265,7 +282,7 @@ export class PatroniCluster extends Construct {
   private addPatroniContainer(props: PatroniClusterProps, user: number, group: number): kplus.Container {
     const container = this.statefulSet.addContainer({
       name: 'patroni',
-      image: (props.image ?? ImageCatalog.PATRONI).reference,
+      image: this.image.reference,
       command: ['patroni', `${CONFIG_DIR}/patroni.yml`],
       ports: [{ name: 'postgresql', number: PG_PORT }, { name: 'patroni', number: REST_PORT }],
       securityContext: RestrictedSecurity.container({ user, group }),

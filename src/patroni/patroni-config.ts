@@ -204,6 +204,7 @@ function dcsSection(dcs: PatroniDcs, placement: PatroniPlacement): YamlValue {
     return {
       hosts: dcs.hosts,
       protocol: dcs.tls ? 'https' : 'http',
+      use_proxies: dcs.useProxies ? true : undefined,
       cacert: placement.etcdTls?.caFile,
       cert: placement.etcdTls?.certFile,
       key: placement.etcdTls?.keyFile,

@@ -43,6 +43,8 @@ export function checkPgpoolSettings(scope: IConstruct, settings: PgpoolSettings)
   if (weights.every((w) => w === 0)) throw propError(scope, 'settings.standbys.weight', 0, 'some backend needs a weight above 0 to take reads');
   checkText(scope, 'settings.checkUser', settings.checkUser);
   checkText(scope, 'settings.checkDatabase', settings.checkDatabase);
+  noQuote(scope, 'settings.checkUser', settings.checkUser);
+  noQuote(scope, 'settings.checkDatabase', settings.checkDatabase);
   checkInteger(scope, 'settings.numInitChildren', settings.numInitChildren, 1, 10000);
   checkInteger(scope, 'settings.maxPool', settings.maxPool, 1, 1000);
   const children = settings.numInitChildren ?? PGPOOL_DEFAULTS.numInitChildren;
@@ -62,6 +64,11 @@ export function checkPgpoolSettings(scope: IConstruct, settings: PgpoolSettings)
 
 function checkBackend(scope: IConstruct, prop: string, backend: PgpoolBackend, primary: boolean): void {
   checkText(scope, `settings.${prop}.host`, backend.host);
+  // pgpool's config parser has no escape for a quote inside a value ('db''1' is a syntax error).
+  if (!/^[A-Za-z0-9._:-]+$/.test(backend.host)) {
+    throw propError(scope, `settings.${prop}.host`, backend.host, 'a DNS name or an IP address (letters, digits, ".", "-", ":")');
+  }
+  noQuote(scope, `settings.${prop}.applicationName`, backend.applicationName);
   checkInteger(scope, `settings.${prop}.port`, backend.port, 1, 65535);
   if (backend.weight !== undefined && !(Number.isFinite(backend.weight) && backend.weight >= 0)) {
     throw propError(scope, `settings.${prop}.weight`, backend.weight, 'a finite number of at least 0');
@@ -74,6 +81,11 @@ function checkBackend(scope: IConstruct, prop: string, backend: PgpoolBackend, p
   if (!primary && flags.includes('ALWAYS_PRIMARY')) {
     throw propError(scope, `settings.${prop}.flags`, flags, 'ALWAYS_PRIMARY belongs to the primary (backend 0) only');
   }
+}
+
+/** pgpool.conf strings cannot hold a quote or a backslash: pgpool refuses the whole file. */
+function noQuote(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (value !== undefined && /['\\]/.test(value)) throw propError(scope, prop, value, 'a value without quotes or backslashes (pgpool.conf cannot escape them)');
 }
 
 type SecondsProp = 'childLifeTime' | 'connectionLifeTime' | 'clientIdleLimit' | 'healthCheckPeriod'

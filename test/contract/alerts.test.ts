@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Duration, Size, Testing, Yaml } from 'cdk8s';
 import { AlertFamily, MetricSource, PostgresAlerts } from '../../src';
-import { AlertCase, CNPG_CASES, EXPORTER_CASES } from '../monitoring/alert-cases';
+import { AlertCase, CNPG_CASES, EXPORTER_CASES, PGPOOL_CASES } from '../monitoring/alert-cases';
 import { scrapeExporter } from './harness/exporter';
 import { runUnchecked, serviceTempDir, stopAllServices, writeServiceFile } from './harness/processes';
 import { program } from './harness/programs';
@@ -36,6 +36,7 @@ const CNPG_GROUPS = groupsOf([
   AlertFamily.connections({ source: MetricSource.CNPG }),
   AlertFamily.backups({ source: MetricSource.CNPG, dumpCronJobPattern: JOBS.dumpCronJobPattern, dumpMaxAge: JOBS.dumpMaxAge }),
 ]);
+const PGPOOL_GROUPS = groupsOf([AlertFamily.pgpool()]);
 
 const dir = serviceTempDir('promtool');
 afterAll(() => dir.remove());
@@ -74,7 +75,7 @@ function testRules(name: string, groups: any[], cases: AlertCase[]) {
 const alertNames = (groups: any[]) => groups.flatMap((g) => g.rules.map((r: any) => r.alert)).sort();
 
 describe('the alert catalog, checked by promtool', () => {
-  test.each([['exporter', EXPORTER_GROUPS], ['cnpg', CNPG_GROUPS]])('promtool check rules accepts every %s group, annotations included', (name, groups) => {
+  test.each([['exporter', EXPORTER_GROUPS], ['cnpg', CNPG_GROUPS], ['pgpool', PGPOOL_GROUPS]])('promtool check rules accepts every %s group, annotations included', (name, groups) => {
     writeServiceFile(path.join(dir.path, `${name}-full.yml`), Yaml.stringify({ groups }));
     const result = promtool(['check', 'rules', `${name}-full.yml`]);
     expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
@@ -85,6 +86,7 @@ describe('the alert catalog, checked by promtool', () => {
     const covered = (cases: AlertCase[]) => [...new Set(cases.map((c) => c.alert))].sort();
     expect(covered(EXPORTER_CASES)).toEqual(alertNames(EXPORTER_GROUPS));
     expect(covered(CNPG_CASES)).toEqual(alertNames(CNPG_GROUPS));
+    expect(covered(PGPOOL_CASES)).toEqual(alertNames(PGPOOL_GROUPS));
   });
 
   test('promtool test rules: postgres_exporter families', () => {
@@ -97,6 +99,12 @@ describe('the alert catalog, checked by promtool', () => {
     expect(JSON.stringify(CNPG_GROUPS)).toContain('count by (cluster) (cnpg_pg_replication_in_recovery == 0) > 1');
     expect(JSON.stringify(CNPG_GROUPS)).not.toContain('is_replica');
     const result = testRules('cnpg', CNPG_GROUPS, CNPG_CASES);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  test('promtool test rules: pgpool family (series shaped like pgpool2_exporter\'s pool_nodes)', () => {
+    const result = testRules('pgpool', PGPOOL_GROUPS, PGPOOL_CASES);
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });

@@ -8,7 +8,7 @@ import { serviceTempDir, stopAllServices } from './harness/processes';
 import { program } from './harness/programs';
 import { PsqlSession } from './harness/psql-session';
 import { WebhookReceiver } from './harness/webhook';
-import { MigrationJob, Migrations, SecretKeyRef } from '../../src';
+import { BatchedBackfill, MigrationJob, Migrations, SecretKeyRef } from '../../src';
 import { NOTIFIER_SCRIPT, WORK_WRAPPER } from '../../src/core/job-scripts';
 
 jest.setTimeout(120_000);
@@ -43,7 +43,7 @@ const q = (sql: string) => server.query(sql, DB);
  * The Job as synthesized: its ConfigMap (files and plan) written to a directory, and the work
  * container's environment, pointed at the test server instead of the Service.
  */
-function synthesizedJob(files: Record<string, string>, table: string): { env: NodeJS.ProcessEnv; script: string[] } {
+function synthesizedJob(files: Record<string, string>, table: string, statementTimeout?: Duration): { env: NodeJS.ProcessEnv; script: string[] } {
   const chart = new Chart(Testing.app(), 'shop');
   const password = SecretKeyRef.of(kplus.Secret.fromSecretName(chart, 'Owner', 'owner'), 'password');
   new MigrationJob(chart, 'Migrate', {
@@ -53,6 +53,7 @@ function synthesizedJob(files: Record<string, string>, table: string): { env: No
     retryDelay: Duration.seconds(1),
     maxAttempts: 3,
     historyTable: table,
+    statementTimeout,
   });
   const manifests = Testing.synth(chart);
   const run = path.join(dir.path, `run-${++runs}`);
@@ -168,5 +169,25 @@ describe('the MigrationJob script against PostgreSQL 15', () => {
     expect(fs.readFileSync(path.join(job.env.MIGRATION_DIR!, 'plan'), 'utf8')).toBe('notx 001_idx.sql\n');
     expect(await runJob(job).done).toBe(0);
     expect(q("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind_idx'::regclass")).toBe('t');
+  });
+
+  test('GIVEN a BatchedBackfill file WHEN the job runs it under a 1 s statement_timeout THEN every row is filled in committed batches of 1000, and a rerun changes nothing', async () => {
+    // GIVEN 20,000 rows to fill, and a job whose statement_timeout is shorter than the whole backfill
+    q("CREATE TABLE posts (id bigint PRIMARY KEY, title text NOT NULL, slug text); INSERT INTO posts (id, title) SELECT g, 'Post ' || g FROM generate_series(1, 20000) g;");
+    const backfill = BatchedBackfill.sql({ table: 'posts', keyColumn: 'id', set: "slug = lower(replace(title, ' ', '-'))", pending: 'slug IS NULL', pause: Duration.millis(60) });
+    const job = synthesizedJob({ '001_backfill.sql': backfill }, 'history_f', Duration.seconds(1));
+    expect(fs.readFileSync(path.join(job.env.MIGRATION_DIR!, 'plan'), 'utf8')).toBe('notx 001_backfill.sql\n');
+    // WHEN the job runs it
+    const started = Date.now();
+    expect(await runJob(job).done).toBe(0);
+    console.log(`backfill of 20,000 rows in 20 batches: ${Date.now() - started} ms (statement_timeout 1 s)`);
+    // THEN every row is filled, by 20 transactions (one xmin per batch)
+    expect(q('SELECT count(*) FROM posts WHERE slug IS NULL')).toBe('0');
+    expect(q('SELECT slug FROM posts WHERE id = 7')).toBe('post-7');
+    expect(q('SELECT count(DISTINCT xmin::text) FROM posts')).toBe('20');
+    // AND the same SQL run again (a job with a fresh history) updates no row: idempotent
+    const xmins = q('SELECT string_agg(DISTINCT xmin::text, \',\') FROM posts');
+    expect(await runJob(synthesizedJob({ '001_backfill.sql': backfill }, 'history_g', Duration.seconds(1))).done).toBe(0);
+    expect(q('SELECT string_agg(DISTINCT xmin::text, \',\') FROM posts')).toBe(xmins);
   });
 });

@@ -154,6 +154,17 @@ INSERT INTO dp SELECT g, g FROM generate_series(1, 20000) g;`,
     safe: { held: 'ALTER TABLE dp DETACH PARTITION dp_1 CONCURRENTLY;', concurrent: true },
   },
   {
+    // Found by the contract property test: the linter's lock model had this as no lock.
+    rule: 'create-partition-of',
+    table: 'cpo',
+    setup: `DROP TABLE IF EXISTS cpo, cpo_1, cpo_2, cpo_3 CASCADE;
+CREATE TABLE cpo (id bigint NOT NULL, v int NOT NULL) PARTITION BY RANGE (id);
+CREATE TABLE cpo_1 PARTITION OF cpo FOR VALUES FROM (1) TO (20001);
+INSERT INTO cpo SELECT g, g FROM generate_series(1, 20000) g;`,
+    flagged: 'CREATE TABLE cpo_2 PARTITION OF cpo FOR VALUES FROM (20001) TO (40001);',
+    safe: { before: 'CREATE TABLE cpo_3 (LIKE cpo INCLUDING DEFAULTS INCLUDING CONSTRAINTS);', held: 'ALTER TABLE cpo ATTACH PARTITION cpo_3 FOR VALUES FROM (40001) TO (60001);' },
+  },
+  {
     rule: 'vacuum-full',
     table: 'vf',
     setup: table('vf'),

@@ -1,8 +1,11 @@
+import { execFile } from 'child_process';
 import { Duration } from 'cdk8s';
+import { PATRONI_SECRETS } from './harness/patroni';
 import { PatroniTestCluster } from './harness/patroni-cluster';
 import { lostRows, WriteLoad } from './harness/patroni-load';
 import { stopAllServices, waitFor } from './harness/processes';
 import { PatroniDcs, SynchronousMode } from '../../src';
+import { SWITCHOVER_SCRIPT } from '../../src/patroni/switchover-script';
 
 jest.setTimeout(170_000);
 
@@ -60,7 +63,7 @@ describe('Patroni with the rendered patroni.yml, 3 members on a 3-node etcd', ()
     await waitFor('the old leader to have every acknowledged row', () => lostRows(load.acknowledged, cluster.rowsOn(old, 'acked')).length === 0, 30_000);
   });
 
-  test('GIVEN a write load WHEN a switchover is asked through REST POST /switchover (the switchover Job\'s call) THEN it completes to another member and no acknowledged row is lost', async () => {
+  test('GIVEN a write load WHEN the PatroniSwitchover Job\'s script runs against a replica\'s REST API THEN the switchover completes to another member and no acknowledged row is lost', async () => {
     const leader = await cluster.leaderOf();
     await cluster.replicasCaughtUp(leader);
     const load = new WriteLoad(cluster.members, 'acked', 1_000_000);
@@ -68,10 +71,16 @@ describe('Patroni with the rendered patroni.yml, 3 members on a 3-node etcd', ()
     await waitFor('some acknowledged writes', () => load.acknowledged.length >= 20, 30_000);
     const before = load.acknowledged.length;
     const errorsBefore = load.errors;
+    // Through a replica: the Job reaches whichever member the headless Service resolves to.
+    const replica = cluster.members.find((m) => m !== leader)!;
     const askedAt = Date.now();
-    const answer = await leader.rest('POST', '/switchover', { leader: leader.name }, 60_000);
+    const result = await runAsync('python3', ['-c', SWITCHOVER_SCRIPT], {
+      PATRONI_URL: `http://${replica.place.host}:${replica.place.restPort}`,
+      PATRONI_RESTAPI_USERNAME: PATRONI_SECRETS.PATRONI_RESTAPI_USERNAME,
+      PATRONI_RESTAPI_PASSWORD: PATRONI_SECRETS.PATRONI_RESTAPI_PASSWORD,
+    });
     const tookMs = Date.now() - askedAt;
-    expect(answer).toEqual({ status: 200, body: expect.stringMatching(/^Successfully switched over to "member\d"/) });
+    expect(result).toEqual({ status: 0, output: expect.stringMatching(new RegExp(`^switchover from ${leader.name}: 200 Successfully switched over to "member\\d"`)) });
     const next = await cluster.leaderOf(cluster.members.filter((m) => m !== leader));
     await waitFor('writes on the new leader', () => load.acknowledged.length >= before + 20, 30_000);
     await load.stop();
@@ -79,4 +88,21 @@ describe('Patroni with the rendered patroni.yml, 3 members on a 3-node etcd', ()
     console.log(`patroni switchover: ${JSON.stringify({ tookMs, from: leader.name, to: next.name, acknowledged: load.acknowledged.length, lost: lost.length, clientErrors: load.errors - errorsBefore })}`);
     expect(lost).toEqual([]);
   });
+
+  test('GIVEN no password WHEN the switchover script posts THEN Patroni refuses it (401) and the script fails', async () => {
+    const leader = await cluster.leaderOf();
+    const result = await runAsync('python3', ['-c', SWITCHOVER_SCRIPT], { PATRONI_URL: `http://${leader.place.host}:${leader.place.restPort}` });
+    expect(result.status).toBe(1);
+    expect(result.output).toContain(`switchover from ${leader.name}: 401`);
+    expect((await cluster.leaderOf()).name).toBe(leader.name);
+  });
 });
+
+/** Runs a program without blocking the event loop (the cluster poll keeps running). */
+function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env: { ...process.env, ...env }, timeout: 150_000 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}

@@ -96,6 +96,6 @@ describe('lint-migrations CLI', () => {
     const { code, out } = await cli('lint-migrations', '--list-rules');
     expect(code).toBe(0);
     expect(out).toContain('vacuum-full\terror\tAccessExclusiveLock (rewrite)\tVACUUM FULL\n');
-    expect(out.trim().split('\n').length).toBe(30);
+    expect(out.trim().split('\n').length).toBe(31);
   });
 });

@@ -78,6 +78,13 @@ const CASES: Record<string, { flagged: string[]; safe: string[] }> = {
     flagged: ['ALTER TABLE events DETACH PARTITION events_2023;'],
     safe: ['ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;', 'ALTER TABLE events DETACH PARTITION events_2023 FINALIZE;'],
   },
+  'create-partition-of': {
+    flagged: ["CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"],
+    safe: [
+      "CREATE TABLE events_2025 (LIKE events); ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+      "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at); CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+    ],
+  },
   'vacuum-full': {
     flagged: ['VACUUM FULL orders;', 'VACUUM (FULL, ANALYZE) orders;'],
     safe: ['VACUUM orders;', 'VACUUM (ANALYZE) orders;', 'ANALYZE orders;'],

@@ -114,6 +114,27 @@ export const EXPORTER_CASES: AlertCase[] = [
     silent: { series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="old"}': '1x40', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="old"}': '1e6x40' } },
   },
   {
+    alert: 'PostgresReplicationSlotRetainingWal',
+    evalTime: '20m',
+    // A connected consumer holding 12 GB for 20 minutes: more than the 10 GiB default.
+    firing: {
+      series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="db_1"}': '0x25', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="db_1"}': '1.2e10x25' },
+      labels: one({ instance: 'db-0', slot_name: 'db_1', severity: 'warning' }),
+    },
+    // The same WAL held by an inactive slot is PostgresReplicationSlotInactive's (critical), not this warning's.
+    silent: { series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="db_1"}': '1x25', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="db_1"}': '1.2e10x25' } },
+  },
+  {
+    alert: 'PostgresReplicationSlotRetainingWal',
+    evalTime: '20m',
+    // The threshold is 10 GiB (10737418240 bytes), not 10 GB: 11 GB fires, 10 GB is silent.
+    firing: {
+      series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="db_2"}': '0x25', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="db_2"}': '1.1e10x25' },
+      labels: one({ instance: 'db-0', slot_name: 'db_2', severity: 'warning' }),
+    },
+    silent: { series: { 'pg_replication_slot_inactive{instance="db-0",slot_name="db_2"}': '0x25', 'pg_replication_slot_retained_bytes{instance="db-0",slot_name="db_2"}': '1e10x25' } },
+  },
+  {
     // Regression: the target's labels (here cluster) reach the alert; `sum by (instance)` dropped
     // every label but instance, so alerts could not be routed by cluster or namespace.
     alert: 'PostgresConnectionsHigh',
@@ -331,5 +352,19 @@ export const CNPG_CASES: AlertCase[] = [
     },
     // An old failure followed by a success is history, not an alert.
     silent: { series: { 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{cluster="a",pod="a-1"}': '500x20', 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{cluster="a",pod="a-1"}': '100x20' } },
+  },
+];
+
+/** pgpool2_exporter series: one per backend, labelled hostname, port and role (SHOW pool_nodes). */
+const node = (hostname: string, role: string) => `pgpool2_pool_nodes_status{instance="pgpool-0",hostname="${hostname}",port="5432",role="${role}"}`;
+
+export const PGPOOL_CASES: AlertCase[] = [
+  {
+    alert: 'PgpoolBackendDown',
+    evalTime: '5m',
+    // The standby is detached from minute 1 on; the primary stays up.
+    firing: { series: { [node('db-primary', 'primary')]: '1x8', [node('db-replica-1', 'standby')]: '1 0x7' }, labels: one({ instance: 'pgpool-0', hostname: 'db-replica-1', port: '5432', role: 'standby', severity: 'warning' }) },
+    // Down for one minute, reattached by auto_failback: shorter than the 2 minutes pending.
+    silent: { series: { [node('db-primary', 'primary')]: '1x8', [node('db-replica-1', 'standby')]: '1 0 1x6' } },
   },
 ];

@@ -9,6 +9,7 @@ function catalog() {
   const everyKind = { cronJobs: JOB_KINDS.map((kind) => ({ kind, name: `db-${kind}` })) };
   return [MetricSource.POSTGRES_EXPORTER, MetricSource.CNPG]
     .flatMap((source) => [...AlertFamily.all(source), AlertFamily.storage({ sizeLimit: Size.gibibytes(80) })])
+    .concat(AlertFamily.pgpool())
     .flatMap((family) => family._render(everyKind).map((rule) => ({ family, rule })));
 }
 

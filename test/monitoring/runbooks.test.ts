@@ -14,6 +14,7 @@ function everyAlert(): Array<{ family: string; alert: string }> {
   const everyKind = { cronJobs: JOB_KINDS.map((kind) => ({ kind, name: `db-${kind}` })) };
   return [MetricSource.POSTGRES_EXPORTER, MetricSource.CNPG]
     .flatMap((source) => [...AlertFamily.all(source), AlertFamily.storage({ sizeLimit: Size.gibibytes(80) })])
+    .concat(AlertFamily.patroni(), AlertFamily.pgpool())
     .flatMap((family) => family._render(everyKind).map((rule) => ({ family: family.name, alert: rule.name })));
 }
 

@@ -108,7 +108,7 @@ describe('patroni.yml from typed settings', () => {
     const secret = kplus.Secret.fromSecretName(chart, 'Ca', 'etcd-ca');
     const text = render({
       scope: 'orders',
-      dcs: PatroniDcs.etcd3({ hosts: ['etcd-0.etcd:2379', 'etcd-1.etcd:2379'], tls: { ca: SecretKeyRef.of(secret, 'ca.crt') } }),
+      dcs: PatroniDcs.etcd3({ hosts: ['etcd-0.etcd:2379', 'etcd-1.etcd:2379'], tls: { ca: SecretKeyRef.of(secret, 'ca.crt') }, useProxies: true }),
       ttl: Duration.seconds(40),
       loopWait: Duration.seconds(5),
       retryTimeout: Duration.seconds(15),
@@ -127,6 +127,7 @@ describe('patroni.yml from typed settings', () => {
       '    - "etcd-0.etcd:2379"',
       '    - "etcd-1.etcd:2379"',
       '  protocol: "https"',
+      '  use_proxies: true',
       '  cacert: "/etc/patroni/etcd/ca.crt"',
       'bootstrap:',
       '  dcs:',

@@ -1,4 +1,4 @@
-import { asNode, defElemNames, Fields, fieldsOf, nodeType, relationName } from './ast';
+import { asNode, defElemNames, Fields, fieldsOf, findAll, nodeType, relationName } from './ast';
 
 /**
  * PostgreSQL's table lock modes, weakest first, as named in pg_locks.mode.
@@ -107,6 +107,15 @@ export function statementLock(stmt: Fields): StatementLock {
       return { mode: node.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock', relation: relationName(node.relation) };
     case 'LockStmt':
       return { mode: lockStmtMode(node.mode), relation: relationName(asNode(node.relations?.[0], 'RangeVar')) };
+    case 'CreateStmt': {
+      // CREATE TABLE ... PARTITION OF locks the parent ACCESS EXCLUSIVE (ATTACH PARTITION takes
+      // only SHARE UPDATE EXCLUSIVE): found by the contract property test.
+      if (node.partbound) return { mode: 'AccessExclusiveLock', relation: relationName(asNode(node.inhRelations?.[0], 'RangeVar')) };
+      // A new table's foreign key locks the referenced table SHARE ROW EXCLUSIVE (briefly: the
+      // new table is empty, nothing to validate).
+      const reference = findAll(node.tableElts, 'Constraint').find((c) => c.contype === 'CONSTR_FOREIGN');
+      return reference ? { mode: 'ShareRowExclusiveLock', relation: relationName(reference.pktable) } : NONE;
+    }
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':

@@ -11,7 +11,9 @@ export interface PlannedFile {
   readonly transactional: boolean;
 }
 
-const NOT_IN_TRANSACTION = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'TransactionStmt']);
+const NOT_IN_TRANSACTION = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'TransactionStmt',
+  // A DO block may COMMIT (a batched backfill does): only outside a transaction block.
+  'DoStmt']);
 
 /**
  * Whether a statement cannot run inside psql's --single-transaction: it refuses a transaction

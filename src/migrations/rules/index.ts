@@ -9,6 +9,7 @@ import { rule as avoidCharN } from './avoid-char-n';
 import { rule as cluster } from './cluster';
 import { rule as concurrentlyInTransaction } from './concurrently-in-transaction';
 import { rule as createIndexNonConcurrent } from './create-index-non-concurrent';
+import { rule as createPartitionOf } from './create-partition-of';
 import { rule as deleteWithoutWhere } from './delete-without-where';
 import { rule as detachPartitionNonConcurrent } from './detach-partition-non-concurrent';
 import { rule as dropColumn } from './drop-column';
@@ -50,6 +51,7 @@ export const ALL_RULES: readonly MigrationRuleDefinition[] = [
   truncateCascade,
   reindexNonConcurrent,
   detachPartitionNonConcurrent,
+  createPartitionOf,
   vacuumFull,
   cluster,
   missingLockTimeout,

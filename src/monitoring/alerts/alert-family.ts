@@ -1,8 +1,8 @@
 import { SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  BackupAlertOptions, ConnectionAlertOptions, MaintenanceAlertOptions, PoolingAlertOptions, QueryAlertOptions,
-  ReplicationAlertOptions, RestoreTestAlertOptions, SourceOptions, StorageAlertOptions,
+  BackupAlertOptions, ConnectionAlertOptions, MaintenanceAlertOptions, PatroniAlertOptions, PgpoolAlertOptions, PoolingAlertOptions,
+  QueryAlertOptions, ReplicationAlertOptions, RestoreTestAlertOptions, SourceOptions, StorageAlertOptions,
 } from './alert-options';
 import { AlertRule, MetricSource } from './alert-rule';
 import { connectionRules, queryRules } from './families/activity';
@@ -10,6 +10,8 @@ import { availabilityRules, replicationRules } from './families/availability';
 import { backupRules, restoreTestRules } from './families/backups';
 import { AlertContext } from './families/cronjobs';
 import { maintenanceRules, storageRules } from './families/maintenance';
+import { patroniRules } from './families/patroni';
+import { pgpoolRules } from './families/pgpool';
 import { poolingRules } from './families/pooling';
 import { labelNameProblem, re2Problem } from './promql';
 import { checkExpr, checkRule } from './rule-check';
@@ -93,6 +95,26 @@ export class AlertFamily {
   public static pooling(options: PoolingAlertOptions = {}): AlertFamily {
     count('pooling.maxWaitingClients', options.maxWaitingClients);
     return new AlertFamily('pooling', () => poolingRules(options), ['pgbouncer_exporter']);
+  }
+
+  /**
+   * Patroni clusters, from Patroni's REST `/metrics`: no leader, two members reporting primary
+   * (per cluster), a leader change, a lagging member, failsafe mode active.
+   */
+  public static patroni(options: PatroniAlertOptions = {}): AlertFamily {
+    const lag = options.maxLagBytes?.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (lag !== undefined && !(lag > 0)) throw propError('AlertFamily', 'patroni.maxLagBytes', lag, 'a positive Size, e.g. Size.mebibytes(16)');
+    return new AlertFamily('patroni', () => patroniRules(options), ['patroni']);
+  }
+
+  /**
+   * pgpool-II backends pgpool has detached, from pgpool2_exporter (deploy it next to pgpool and
+   * scrape it: the library does not). Not part of `all()`: only apps with pgpool need it.
+   */
+  public static pgpool(options: PgpoolAlertOptions = {}): AlertFamily {
+    const pending = options.backendDownFor?.toSeconds();
+    if (pending !== undefined && !(pending > 0)) throw propError('AlertFamily', 'pgpool.backendDownFor', pending, 'a positive Duration, e.g. Duration.minutes(2)');
+    return new AlertFamily('pgpool', () => pgpoolRules(options), ['pgpool2_exporter']);
   }
 
   /** Every family with defaults (storage needs a size limit, so it is left out). */

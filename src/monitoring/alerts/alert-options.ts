@@ -32,7 +32,8 @@ export interface ReplicationAlertOptions extends SourceOptions {
    */
   readonly maxLagBytes?: Size;
   /**
-   * WAL a replication slot may hold back before its inactivity is critical.
+   * WAL a replication slot may hold back: critical when nothing consumes the slot, a warning when
+   * its consumer is connected but too slow.
    * @default Size.gibibytes(10)
    */
   readonly maxSlotRetained?: Size;
@@ -192,4 +193,23 @@ export interface PoolingAlertOptions {
    * @default Duration.seconds(5)
    */
   readonly maxWait?: Duration;
+}
+
+/** Thresholds of the Patroni family. */
+export interface PatroniAlertOptions {
+  /**
+   * WAL a replica may have left to replay before it warns.
+   * @default Size.mebibytes(16)
+   */
+  readonly maxLagBytes?: Size;
+}
+
+/** Thresholds of `AlertFamily.pgpool()`. */
+export interface PgpoolAlertOptions {
+  /**
+   * How long pgpool must report a backend down before it warns (auto_failback usually reattaches
+   * a standby that streams again within seconds).
+   * @default Duration.minutes(2)
+   */
+  readonly backendDownFor?: Duration;
 }

@@ -6,9 +6,18 @@
 import { CLOUDNATIVE_PG_METRICS } from './cloudnative-pg';
 import { KUBE_STATE_METRICS } from './kube-state-metrics';
 import { PGBOUNCER_EXPORTER_METRICS } from './pgbouncer-exporter';
+import { PGPOOL2_EXPORTER_METRICS } from './pgpool2-exporter';
 import { POSTGRES_EXPORTER_METRICS } from './postgres-exporter';
 
-export type MetricSourceId = 'postgres_exporter' | 'cnpg' | 'barman-cloud' | 'pgbouncer_exporter' | 'kube-state-metrics' | 'restore-test';
+export type MetricSourceId = 'postgres_exporter' | 'cnpg' | 'barman-cloud' | 'pgbouncer_exporter' | 'kube-state-metrics' | 'restore-test' | 'patroni' | 'pgpool2_exporter';
+
+/** Patroni 3.0's REST `GET /metrics` (patroni/api.py, do_GET_metrics), every series labelled `scope`. */
+const PATRONI_METRICS = [
+  'patroni_cluster_unlocked', 'patroni_dcs_last_seen', 'patroni_failsafe_mode_is_active', 'patroni_is_paused', 'patroni_master',
+  'patroni_pending_restart', 'patroni_postgres_running', 'patroni_postgres_server_version', 'patroni_postgres_timeline',
+  'patroni_postmaster_start_time', 'patroni_primary', 'patroni_replica', 'patroni_standby_leader', 'patroni_sync_standby', 'patroni_version',
+  'patroni_xlog_location', 'patroni_xlog_paused', 'patroni_xlog_received_location', 'patroni_xlog_replayed_location', 'patroni_xlog_replayed_timestamp',
+];
 
 /**
  * The barman-cloud plugin's metrics, exported through the CloudNativePG instance's exporter
@@ -30,4 +39,6 @@ export const METRICS: Readonly<Record<MetricSourceId, readonly string[]>> = {
   'pgbouncer_exporter': PGBOUNCER_EXPORTER_METRICS,
   'kube-state-metrics': KUBE_STATE_METRICS,
   'restore-test': RESTORE_TEST_METRICS,
+  'patroni': PATRONI_METRICS,
+  'pgpool2_exporter': PGPOOL2_EXPORTER_METRICS,
 };

@@ -21,6 +21,9 @@ export interface FailoverFigures {
   readonly clientErrors: number;
 }
 
+/** Each member's settings, given the etcd members' `host:port`s (a member may reach etcd through a proxy). */
+export type MemberSettings = (etcdHosts: string[], member: number) => PatroniSettings | Promise<PatroniSettings>;
+
 /** A failover's figures, the members involved, and the load (its acknowledged ids). */
 export interface FailoverRun {
   readonly figures: FailoverFigures;
@@ -35,11 +38,10 @@ export interface FailoverRun {
  */
 export class PatroniTestCluster {
   /** Starts etcd and the members: the first bootstraps alone, then the other two join. */
-  public static async start(settings: (etcdHosts: string[]) => PatroniSettings, size = 3): Promise<PatroniTestCluster> {
+  public static async start(settings: MemberSettings, size = 3): Promise<PatroniTestCluster> {
     const etcd = await EtcdCluster.start(3);
     const cluster = new PatroniTestCluster(etcd);
-    const resolved = settings(etcd.hosts);
-    const places = await Promise.all(Array.from({ length: size }, (_, i) => placeMember(resolved, i)));
+    const places = await Promise.all(Array.from({ length: size }, async (_, i) => placeMember(await settings(etcd.hosts, i), i)));
     cluster.members.push(PatroniMember.start(places[0]));
     void cluster.poll();
     await cluster.leaderOf();
@@ -129,6 +131,11 @@ export class PatroniTestCluster {
   /** Restarts a killed member and waits until it streams from `leader` as a running replica. */
   public async rejoin(member: PatroniMember, leader: PatroniMember): Promise<void> {
     member.restart();
+    await this.streamsFrom(member, leader);
+  }
+
+  /** Waits until `member` streams from `leader` as a running replica. */
+  public async streamsFrom(member: PatroniMember, leader: PatroniMember): Promise<void> {
     await waitFor(`${member.name} back as a streaming replica`, () => {
       const s = this.status.get(member.name);
       if (s?.role !== 'replica' || s.state !== 'running') return false;

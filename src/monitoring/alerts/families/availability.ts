@@ -77,5 +77,15 @@ export function replicationRules(o: ReplicationAlertOptions): AlertRule[] {
       summary: 'Replication slot {{ $labels.slot_name }} is inactive and holds WAL',
       description: 'Nothing consumes the slot, so the primary keeps its WAL: the disk fills until the slot is used or dropped.',
     },
+    {
+      name: 'PostgresReplicationSlotRetainingWal',
+      // The active case: a consumer connected but too slow (an inactive slot is the critical rule
+      // above). The retained bytes on the left: `and` keeps the left side's value for $value.
+      expr: `pg_replication_slot_retained_bytes > ${slotBytes} and pg_replication_slot_inactive == 0`,
+      pendingFor: Duration.minutes(15),
+      severity: Severity.WARNING,
+      summary: 'Replication slot {{ $labels.slot_name }} holds {{ $value | humanize1024 }}B of WAL',
+      description: 'The slot\'s consumer is connected but confirms WAL too slowly, so the primary keeps it. Past max_slot_wal_keep_size the slot is invalidated and the standby must be rebuilt; without that limit the disk fills.',
+    },
   ];
 }

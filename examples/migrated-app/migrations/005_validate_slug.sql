@@ -1,0 +1,1 @@
+ALTER TABLE posts VALIDATE CONSTRAINT posts_slug_not_null;
