@@ -232,14 +232,20 @@ export interface PgpoolFiles {
 
 export function pgpoolStartScript(users: readonly PoolUserEnv[], files: PgpoolFiles): string {
   const input = `${files.runDir}/pool_passwd.input`;
+  const encConf = `${files.runDir}/pg_enc.conf`;
   return [
     'set -eu',
     'umask 077',
+    // A restarted container finds the previous run's files in its emptyDir: the key copy is
+    // read-only, so replace rather than overwrite it, and rebuild pool_passwd from scratch.
+    `rm -f ${shellQuote(files.key)} ${shellQuote(input)} ${shellQuote(`${files.runDir}/pool_passwd`)}`,
     `cp ${shellQuote(files.keySource)} ${shellQuote(files.key)}`,
-    `rm -f ${shellQuote(input)}`,
     ...users.map((u) => `printf '%s:%s\\n' ${shellQuote(u.name)} "$${u.passwordVariable}" >> ${shellQuote(input)}`),
-    `pg_enc -m -k ${shellQuote(files.key)} -f ${shellQuote(files.conf)} -i ${shellQuote(input)} > /dev/null`,
-    `rm -f ${shellQuote(input)}`,
+    // pg_enc (4.3) writes pool_passwd beside the config file it reads, whatever pool_passwd says,
+    // and the config's directory is a read-only ConfigMap: give it a copy in the run directory.
+    `cp ${shellQuote(files.conf)} ${shellQuote(encConf)}`,
+    `pg_enc -m -k ${shellQuote(files.key)} -f ${shellQuote(encConf)} -i ${shellQuote(input)} > /dev/null`,
+    `rm -f ${shellQuote(input)} ${shellQuote(encConf)}`,
     `exec pgpool -n -f ${shellQuote(files.conf)} -a ${shellQuote(files.hba)} -F ${shellQuote(files.pcp)} -k ${shellQuote(files.key)}`,
     '',
   ].join('\n');

@@ -73,6 +73,14 @@ describe('pgpool-II with rendered settings in front of a primary and two standby
     expect(wrong.stderr).toMatch(/authentication failed/);
   });
 
+  // Regression: the script copied the key with `cp` onto the previous run's read-only copy
+  // ("Permission denied"), so a restarted container crash-looped for good (found by npm run e2e).
+  test('GIVEN the container restarts WHEN the start script runs again on the same run directory THEN pgpool starts and logs in', async () => {
+    await pool.restart();
+    expect(pool.query(APP, 'SELECT 1', 'app')).toBe('1');
+    expect(fs.readFileSync(pool.poolPasswdFile, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
   test('GIVEN a write WHEN it goes through pgpool THEN the primary executes it', () => {
     expect(pool.query(APP, "INSERT INTO t VALUES (1, 'w') RETURNING inet_server_port()", 'app')).toBe(ports.primary);
   });

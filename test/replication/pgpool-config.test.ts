@@ -130,11 +130,12 @@ describe('pool_hba.conf and the start script', () => {
     });
     expect(script).toBe(`set -eu
 umask 077
+rm -f '/run/pgpool/.pgpoolkey' '/run/pgpool/pool_passwd.input' '/run/pgpool/pool_passwd'
 cp '/etc/pgpool-key/key' '/run/pgpool/.pgpoolkey'
-rm -f '/run/pgpool/pool_passwd.input'
 printf '%s:%s\\n' 'o'\\''hara' "$POOL_PASSWORD_0" >> '/run/pgpool/pool_passwd.input'
-pg_enc -m -k '/run/pgpool/.pgpoolkey' -f '/etc/pgpool/pgpool.conf' -i '/run/pgpool/pool_passwd.input' > /dev/null
-rm -f '/run/pgpool/pool_passwd.input'
+cp '/etc/pgpool/pgpool.conf' '/run/pgpool/pg_enc.conf'
+pg_enc -m -k '/run/pgpool/.pgpoolkey' -f '/run/pgpool/pg_enc.conf' -i '/run/pgpool/pool_passwd.input' > /dev/null
+rm -f '/run/pgpool/pool_passwd.input' '/run/pgpool/pg_enc.conf'
 exec pgpool -n -f '/etc/pgpool/pgpool.conf' -a '/etc/pgpool/pool_hba.conf' -F '/etc/pgpool-pcp/pcp.conf' -k '/run/pgpool/.pgpoolkey'
 `);
   });

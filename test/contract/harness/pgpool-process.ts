@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { freePort } from './ports';
-import { run, runUnchecked, Service, serviceTempDir, startService, waitFor, writeServiceFile } from './processes';
+import { chgrpToServiceGroup, chownToServiceUser, run, runUnchecked, Service, serviceTempDir, startService, waitFor } from './processes';
 import { program } from './programs';
 import { PgpoolSettings } from '../../../src';
 import { checkPgpoolSettings, pgpoolStartScript, renderPgpoolConf, renderPoolHba } from '../../../src/replication/pgpool-config';
@@ -25,42 +26,78 @@ export class PgpoolProcess {
     const pcpPort = await freePort();
     const scope = Testing.chart();
     checkPgpoolSettings(scope, settings);
+    // The pod's layout: the ConfigMap and the Secrets are read-only mounts owned by root (the key
+    // group-readable through fsGroup, which pgpool refuses for a key file); only the run directory
+    // (an emptyDir) is the container's to write.
+    const mount = (name: string) => {
+      const at = path.join(dir.path, name);
+      fs.mkdirSync(at, { mode: 0o755 });
+      return at;
+    };
+    const [configDir, pcpDir, keyDir] = ['config', 'pcp', 'key'].map(mount);
+    const runDir = path.join(dir.path, 'run');
+    fs.mkdirSync(runDir);
+    chownToServiceUser(runDir);
     const files = {
-      conf: path.join(dir.path, 'pgpool.conf'),
-      hba: path.join(dir.path, 'pool_hba.conf'),
-      pcp: path.join(dir.path, 'pcp.conf'),
-      keySource: path.join(dir.path, 'key-from-secret'),
-      key: path.join(dir.path, '.pgpoolkey'),
-      runDir: dir.path,
+      conf: path.join(configDir, 'pgpool.conf'),
+      hba: path.join(configDir, 'pool_hba.conf'),
+      pcp: path.join(pcpDir, 'pcp.conf'),
+      keySource: path.join(keyDir, 'pgpoolkey'),
+      key: path.join(runDir, '.pgpoolkey'),
+      runDir,
     };
     const conf = renderPgpoolConf(scope, settings, {
-      listenAddress: '127.0.0.5', port, pcpListenAddress: '127.0.0.5', pcpPort, runDir: dir.path, poolPasswdFile: path.join(dir.path, 'pool_passwd'),
+      listenAddress: '127.0.0.5', port, pcpListenAddress: '127.0.0.5', pcpPort, runDir, poolPasswdFile: path.join(runDir, 'pool_passwd'),
     });
-    writeServiceFile(files.conf, conf);
-    writeServiceFile(files.hba, renderPoolHba(scope, ['127.0.0.0/8']));
-    writeServiceFile(files.pcp, `pcpadmin:${createHash('md5').update('pcp-secret').digest('hex')}\n`);
-    // As a Secret volume with fsGroup delivers it: group-readable, which pgpool refuses for a key.
-    writeServiceFile(files.keySource, 'aes-key-5b9e0d\n', 0o440);
-    const script = path.join(dir.path, 'start.sh');
+    const readOnly = (file: string, content: string, mode = 0o444) => {
+      fs.writeFileSync(file, content, { mode });
+      fs.chmodSync(file, mode);
+    };
+    readOnly(files.conf, conf);
+    readOnly(files.hba, renderPoolHba(scope, ['127.0.0.0/8']));
+    readOnly(files.pcp, `pcpadmin:${createHash('md5').update('pcp-secret').digest('hex')}\n`);
+    readOnly(files.keySource, 'aes-key-5b9e0d\n', 0o440);
+    chgrpToServiceGroup(files.keySource);
+    const script = path.join(configDir, 'start.sh');
     const env: Record<string, string> = {};
     const scriptUsers = users.map((u, i) => {
       env[`POOL_PASSWORD_${i}`] = u.password;
       return { name: u.name, passwordVariable: `POOL_PASSWORD_${i}` };
     });
-    writeServiceFile(script, pgpoolStartScript(scriptUsers, files), 0o700);
-    const service = startService('pgpool', '/bin/sh', [script], { env: { ...env, PATH: `/usr/sbin:${process.env.PATH}` } });
-    const pool = new PgpoolProcess(service, port, conf, path.join(dir.path, 'pool_passwd'), dir.remove);
-    await waitFor('pgpool to accept a SCRAM login', () => pool.tryQuery(users[0], 'SELECT 1').status === 0, 60_000, service);
+    readOnly(script, pgpoolStartScript(scriptUsers, files), 0o555);
+    const launch = () => startService('pgpool', '/bin/sh', [script], { env: { ...env, PATH: `/usr/sbin:${process.env.PATH}` } });
+    const pool = new PgpoolProcess(launch, users[0], port, conf, path.join(runDir, 'pool_passwd'), dir.remove);
+    await pool.waitReady();
     return pool;
   }
 
+  private current: Service;
+
   private constructor(
-    public readonly service: Service,
+    private readonly launch: () => Service,
+    private readonly probeUser: PoolUser,
     public readonly port: number,
     public readonly conf: string,
     public readonly poolPasswdFile: string,
     private readonly removeDir: () => void,
-  ) {}
+  ) {
+    this.current = launch();
+  }
+
+  public get service(): Service {
+    return this.current;
+  }
+
+  /** As the kubelet restarts a container: pgpool stopped by PID, the start script run again on the same run directory (the emptyDir outlives the container). */
+  public async restart(): Promise<void> {
+    await this.current.stop('SIGINT');
+    this.current = this.launch();
+    await this.waitReady();
+  }
+
+  private async waitReady(): Promise<void> {
+    await waitFor('pgpool to accept a SCRAM login', () => this.tryQuery(this.probeUser, 'SELECT 1').status === 0, 60_000, this.current);
+  }
 
   /** Runs SQL through pgpool as `user` with psql; unaligned, tuples only. */
   public query(user: PoolUser, sql: string, database = 'postgres'): string {
@@ -89,7 +126,7 @@ export class PgpoolProcess {
   }
 
   public async stop(): Promise<void> {
-    await this.service.stop('SIGINT');
+    await this.current.stop('SIGINT');
     this.removeDir();
   }
 

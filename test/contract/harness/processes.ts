@@ -147,7 +147,7 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 30
 /** A fresh directory owned by the service user, removed by `remove()`. */
 export function serviceTempDir(prefix: string): { path: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pgrel-${prefix}-`));
-  if (process.getuid?.() === 0) chownToServiceUser(dir);
+  chownToServiceUser(dir);
   tempDirs.add(dir);
   return {
     path: dir,
@@ -161,10 +161,19 @@ export function serviceTempDir(prefix: string): { path: string; remove: () => vo
 /** Writes a file into a service-owned directory, owned by the service user. */
 export function writeServiceFile(file: string, content: string, mode = 0o600): void {
   fs.writeFileSync(file, content, { mode });
-  if (process.getuid?.() === 0) chownToServiceUser(file);
+  chownToServiceUser(file);
 }
 
-function chownToServiceUser(target: string): void {
+/** Makes `target` root's, group the service user's (as a Secret volume with fsGroup is), when running as root. */
+export function chgrpToServiceGroup(target: string): void {
+  if (process.getuid?.() !== 0) return;
+  const result = spawnSync('/bin/chown', ['root:postgres', target], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`chown root:postgres ${target} failed: ${result.stderr}`);
+}
+
+/** Gives `target` to the service user (postgres) when running as root, as its programs run as that user. */
+export function chownToServiceUser(target: string): void {
+  if (process.getuid?.() !== 0) return;
   const result = spawnSync('/bin/chown', ['postgres:postgres', target], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`chown postgres ${target} failed: ${result.stderr}`);
 }
