@@ -61,7 +61,10 @@ async function main(argv: string[]): Promise<number> {
   return outcomes.some((o) => o.status === 'FAIL') ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+// The cluster's own waits do not hold the process open (they must not keep a test run alive):
+// when no container runs (every workload unrunnable here), Node would exit 0 mid-run, silently.
+const keepAlive = setInterval(() => undefined, 60_000);
+main(process.argv.slice(2)).finally(() => clearInterval(keepAlive)).then((code) => process.exit(code), (e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(2);
 });

@@ -5,6 +5,7 @@ import { customResourcesOf, KubeObject, namespaceOf, podNames, selects, Workload
 import { PodNetwork } from './network';
 import { Pod, PodHost } from './pod';
 import { Sources } from './pod-spec';
+import { apiAccessOf } from './rbac';
 
 export interface ClusterOptions {
   /** Secret objects (from --secrets); Secrets in the manifests are never used. */
@@ -23,6 +24,8 @@ export interface ClusterOptions {
    * peer with a certificate from the test's CA (the S3 endpoint) is trusted as a public one would be.
    */
   readonly caBundle?: string;
+  /** How long long-running pods must stay up after all are ready before they are judged. @default 3 s */
+  readonly settleMs?: number;
   /** Copy every container's log here before the state is removed. */
   readonly keepLogsIn?: string;
 }
@@ -103,6 +106,10 @@ export class LocalCluster implements PodHost {
 
   public get hostAddress(): string {
     return this.network.hostAddress;
+  }
+
+  public apiAccessOf(namespace: string, serviceAccount: string): string | undefined {
+    return apiAccessOf(this.objects, namespace, serviceAccount);
   }
 
   public get caBundle(): string | undefined {
@@ -238,6 +245,9 @@ export class LocalCluster implements PodHost {
     }
     await Promise.all(started);
     while (Date.now() < deadline && this.pods.some((p) => !p.ready && p.problems.length === 0 && p.skipped.length === 0)) await sleep(250);
+    // A container without a readiness probe is ready as soon as it runs; one that then exits
+    // within a moment (a bad config it reads after starting) must not pass for that alone.
+    if (longRunning.length > 0) await sleep(this.options.settleMs ?? 3000);
     for (const w of longRunning) {
       const pods = this.podsOf(w.name);
       const ready = pods.filter((p) => p.ready);

@@ -22,6 +22,8 @@ export interface PodHost {
   claimDir(namespace: string, claim: string): string;
   /** The pod's /etc/hosts, as it should read now. */
   hostsFile(pod: Pod): string;
+  /** What the manifests' RBAC lets a ServiceAccount do with the API (see rbac.ts), if anything. */
+  apiAccessOf(namespace: string, serviceAccount: string): string | undefined;
   readinessChanged(pod: Pod): void;
   log(line: string): void;
 }
@@ -164,12 +166,17 @@ export class Pod {
   }
 
   private resolveContainers(): Resolved[] {
+    // A pod whose account the manifests grant API verbs uses them (Patroni's Kubernetes DCS,
+    // operators, controllers): without an API server it would fail for that reason alone.
+    const account = this.spec.serviceAccountName ?? this.spec.serviceAccount;
+    const access = account && this.spec.automountServiceAccountToken !== false ? this.host.apiAccessOf(this.workload.namespace, account) : undefined;
     const list: Resolved[] = [
       ...(this.spec.initContainers ?? []).map((c: any) => ({ c, role: (c.restartPolicy === 'Always' ? 'sidecar' : 'init') as Role })),
       ...(this.spec.containers ?? []).map((c: any) => ({ c, role: 'main' as Role })),
     ].map(({ c, role }) => {
       const image = findImage(c.image, this.host.images);
       const base = { name: c.name, role, spec: c, image };
+      if (access) return { ...base, needsApiServer: `needs an API server (ServiceAccount ${account} is granted ${access})` };
       if (!image) return { ...base, unrunnable: `cannot run image ${c.image} here (not in the image table; add it with --images)` };
       if (image.needsApiServer) return { ...base, needsApiServer: `needs an API server (image ${c.image}: ${image.needsApiServer})` };
       if (image.cannotRun) return { ...base, unrunnable: `cannot run image ${c.image} here: ${image.cannotRun}` };
