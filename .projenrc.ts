@@ -126,6 +126,24 @@ project.addTask('bench:pgbouncer', {
   exec: `${tsNode} scripts/bench-pgbouncer.ts`,
 });
 
+project.addTask('bench:failover', {
+  description: 'Patroni failover under a write load: time to leader, rows acknowledged vs present, client errors (needs the contract-test programs)',
+  exec: `${tsNode} scripts/bench-failover.ts`,
+});
+
+project.addTask('bench:lint', {
+  description: 'Time to lint 1,000 migration statements (in-process, child process, squawk when on PATH)',
+  exec: `${tsNode} scripts/bench-lint.ts`,
+});
+
+project.addTask('docs:migration-rules', {
+  description: 'Regenerate docs/migration-rules.md from src/migrations/rules',
+  exec: `${tsNode} scripts/migration-rules-doc.ts`,
+});
+
+// The migration linter's command line: `npx cdk8s-pg-reliability lint-migrations <files|dirs>`.
+project.addBins({ 'cdk8s-pg-reliability': 'lib/migrations/cli.js' });
+
 project.addTask('import-crds', {
   description: 'Regenerate src/imports and src/schemas from the CRDs in $CRDS_DIR (default ../shared/crds)',
   exec: `${tsNode} scripts/import-crds.ts`,

@@ -20,6 +20,7 @@ import { BackedUpPostgresChart } from '../examples/backed-up-postgres/chart';
 import { BackupSchedulesChart } from '../examples/backup-schedules/chart';
 import { CnpgProductionChart } from '../examples/cnpg-production/chart';
 import { MonitoredPostgresChart } from '../examples/monitored-postgres/chart';
+import { PatroniHaChart } from '../examples/patroni-ha/chart';
 import { PooledWebAppChart } from '../examples/pooled-web-app/chart';
 import { ReadReplicasChart } from '../examples/read-replicas/chart';
 
@@ -35,6 +36,7 @@ const EXAMPLES: Record<string, new (scope: Construct, id: string, props?: ChartP
   'monitored-postgres': MonitoredPostgresChart,
   'cnpg-production': CnpgProductionChart,
   'read-replicas': ReadReplicasChart,
+  'patroni-ha': PatroniHaChart,
 };
 
 function libraryCopies(Example: (typeof EXAMPLES)[string]): Builder {

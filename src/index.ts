@@ -18,3 +18,4 @@ export * from './cnpg';
 export * from './patroni';
 export * from './replication';
 export * from './migrations';
+export * from './checks';
