@@ -24,7 +24,7 @@ const CASES: Case[] = [
   { alert: 'PatroniNoLeader', series: { [`patroni_cluster_unlocked{${at(1)}}`]: '0 0 0 0 0 0' }, evalTime: '5m', expected: [] },
   { alert: 'PatroniMultiplePrimaries', series: { [`patroni_primary{${at(1)}}`]: '1 1 1', [`patroni_primary{${at(2)}}`]: '0 1 1', [`patroni_primary{${at(3)}}`]: '0 0 0' }, evalTime: '2m', expected: [{ scope: 'app-db' }] },
   // Two clusters with one primary each: counted per cluster, no alert.
-  { alert: 'PatroniMultiplePrimaries', series: { [`patroni_primary{${at(1)}}`]: '1 1 1', [`patroni_primary{instance="10.0.1.1:8008",job="patroni",scope="orders"}`]: '1 1 1' }, evalTime: '2m', expected: [] },
+  { alert: 'PatroniMultiplePrimaries', series: { [`patroni_primary{${at(1)}}`]: '1 1 1', ['patroni_primary{instance="10.0.1.1:8008",job="patroni",scope="orders"}']: '1 1 1' }, evalTime: '2m', expected: [] },
   { alert: 'PatroniLeaderChanged', series: { [`patroni_postgres_timeline{${at(1)}}`]: '1 1 1 2 2' }, evalTime: '4m', expected: [{ scope: 'app-db' }] },
   { alert: 'PatroniLeaderChanged', series: { [`patroni_postgres_timeline{${at(1)}}`]: '3 3 3 3 3' }, evalTime: '4m', expected: [] },
   {
