@@ -141,6 +141,11 @@ project.addTask('docs:migration-rules', {
   exec: `${tsNode} scripts/migration-rules-doc.ts`,
 });
 
+project.addTask('docs:rules', {
+  description: 'Regenerate RULES.md from the reliability rule pack (src/checks/rules)',
+  exec: 'ts-node --transpile-only --project scripts/tsconfig.json scripts/rules-doc.ts',
+});
+
 // The migration linter's command line: `npx cdk8s-pg-reliability lint-migrations <files|dirs>`.
 project.addBins({ 'cdk8s-pg-reliability': 'lib/migrations/cli.js' });
 
