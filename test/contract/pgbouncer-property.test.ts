@@ -60,11 +60,23 @@ function same(shown: string, expected: string | number): boolean {
  * (ConfigMap ini, Secret userlist and HBA rules at their mount paths), and SHOW CONFIG / SHOW
  * DATABASES on the admin console must read back every setting as the library meant it.
  */
+
+/** Whether a process exists (signal 0 checks without sending). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('PgBouncerSidecar settings, sampled, read back by the real pgbouncer', () => {
   test('every case the library accepts starts pgbouncer and reads back as meant', async () => {
     const sample = fc.sample(fc.tuple(pgbouncerSettings, withHbaFile), { numRuns: MAX_GENERATED, seed: 11 });
     const counts = { cases: 0, synthesized: 0, refusedClearly: 0, acceptedByPgbouncer: 0, refusedByPgbouncer: 0, mismatched: 0 };
     const failures: string[] = [];
+    const leftRunning: string[] = [];
     const logs = serviceTempDir('pgb-property-logs').path;
     for (const [i, [generated, hba]] of sample.entries()) {
       if (counts.synthesized === ACCEPTED) break;
@@ -119,13 +131,17 @@ describe('PgBouncerSidecar settings, sampled, read back by the real pgbouncer', 
         }
         if (failures.length > 0 && failures[failures.length - 1].startsWith(`case ${i}:`)) counts.mismatched++;
       } finally {
+        const pid1 = container.pid1;
         await container.stop();
+        if (pid1 !== undefined && alive(pid1)) leftRunning.push(`case ${i}: pgbouncer (pid ${pid1}) still running after the container was stopped`);
         layout.remove();
       }
     }
     console.log(`PgBouncerSidecar property sample (seed 11): ${counts.cases} cases, ${counts.synthesized} synthesized, ${counts.refusedClearly} refused with a clear error, `
       + `${counts.acceptedByPgbouncer} accepted by pgbouncer 1.18, ${counts.refusedByPgbouncer} refused by pgbouncer, ${counts.mismatched} read back differently`);
     expect(failures).toEqual([]);
+    // Regression: Container.stop killed unshare only, and every case's pgbouncer lived on (30 per run).
+    expect(leftRunning).toEqual([]);
     expect(counts.refusedByPgbouncer).toBe(0);
     expect(counts.synthesized).toBe(ACCEPTED);
     expect(counts.refusedClearly).toBeGreaterThan(0);

@@ -53,7 +53,22 @@ export class Container {
       program('setpriv'), '--reuid=postgres', '--regid=postgres', '--init-groups', ...command], { encoding: 'utf8', timeout: timeoutMs });
   }
 
+  /**
+   * Kills the container's PID 1 by its host PID (which takes the whole PID namespace with it),
+   * then unshare. unshare's --kill-child alone is not enough: setpriv's change of user clears the
+   * parent-death signal it sets, and the program outlived every stop (30 pgbouncers per run).
+   */
   public async stop(): Promise<void> {
+    const pid = this.pid1;
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      // unshare reaps it and exits with its status; wait for that, 5 s at most.
+      await Promise.race([this.service.exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    }
     await this.service.stop('SIGKILL', 5_000);
   }
 }
